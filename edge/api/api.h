@@ -1,0 +1,121 @@
+// The HTTP API: routing, authentication (device tokens, associate sessions, manager override),
+// the audit log of state-changing requests, per-route metrics, and the route handlers.
+// Everything here runs on the loop thread; durable changes go through the write queue and
+// blocking work (PIN hashing) through the blocking pool.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/url/params_view.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/identity.h"
+#include "auth/signin_limiter.h"
+#include "core/blocking_pool.h"
+#include "core/clock.h"
+#include "core/config.h"
+#include "core/metrics.h"
+#include "http/message.h"
+#include "http/server.h"
+#include "store/write_queue.h"
+
+namespace storeedge::api {
+
+using boost::asio::awaitable;
+using http::Request;
+using http::Response;
+
+struct Principal {
+  std::optional<auth::Device> device;
+  std::optional<std::string> user_id;  // set when an associate session is attached
+  auth::Role role = auth::Role::associate;
+  std::string session_hash;
+  std::string session_expires_at;
+  std::optional<std::string> override_by;  // the manager who authorised this one request
+};
+
+struct Call {
+  const Request& req;
+  const http::RequestInfo& info;
+  std::vector<std::string> params;  // values of {placeholders} in the route pattern
+  std::map<std::string, std::string> query;
+  Principal who;
+  std::string route;   // the pattern, for metrics and the audit log
+  std::string target;  // what the request acted on, for the audit log
+  bool audited = false;
+};
+
+struct ApiDeps {
+  boost::asio::io_context& ioc;
+  store::Connection& reader;  // loop-thread connection for reads
+  store::WriteQueue& writes;
+  BlockingPool& pool;
+  const Clock& clock;
+  Config config;
+  // Appends the other components' metrics (HTTP server, write queue) to /metrics.
+  std::function<void(std::string&)> extra_metrics;
+};
+
+class Api {
+ public:
+  explicit Api(ApiDeps deps);
+  awaitable<Response> handle(const Request& req, const http::RequestInfo& info);
+  // Applies the reloadable settings of a new configuration (SIGHUP).
+  void reconfigure(const Config& config);
+
+  enum class Access { open, device, session };
+  using Handler = awaitable<Response> (Api::*)(Call&);
+  struct Route {
+    http::bhttp::verb method;
+    std::string pattern;
+    Access access;
+    auth::Role min_role;
+    Handler handler;
+  };
+
+ private:
+  awaitable<Response> dispatch(Call& call);
+  awaitable<std::optional<Response>> authenticate(Call& call, const Route& route);
+  awaitable<std::optional<Response>> authorise_override(Call& call, auth::Role needed);
+  awaitable<void> audit_failure(Call& call, const Response& res);
+  // Commits `change` and the audit row for this call in one transaction.
+  awaitable<Result<void>> commit(Call& call, store::WriteQueue::Change change);
+  // Verifies a PIN against a stored hash on the blocking pool; nullopt when the pool is full.
+  awaitable<std::optional<bool>> verify_pin(std::string pin, std::string hash);
+  awaitable<std::optional<std::string>> hash_pin(std::string pin);
+  void record(const Call& call, const Response& res, double seconds);
+  Response error(const Error& e) const;
+  std::string now() const { return format_rfc3339(deps_.clock.now()); }
+
+  awaitable<Response> get_healthz(Call&);
+  awaitable<Response> get_readyz(Call&);
+  awaitable<Response> get_metrics(Call&);
+  awaitable<Response> get_openapi(Call&);
+  awaitable<Response> post_session(Call&);
+  awaitable<Response> get_session(Call&);
+  awaitable<Response> delete_session(Call&);
+  awaitable<Response> get_users(Call&);
+  awaitable<Response> post_user(Call&);
+  awaitable<Response> patch_user(Call&);
+  awaitable<Response> get_devices(Call&);
+  awaitable<Response> post_device(Call&);
+  awaitable<Response> delete_device(Call&);
+  awaitable<Response> get_audit(Call&);
+  awaitable<Response> get_allocations(Call&);
+  awaitable<Response> get_allocation(Call&);
+
+  ApiDeps deps_;
+  std::vector<Route> routes_;
+  auth::SigninLimiter user_limiter_;
+  auth::SigninLimiter device_limiter_;
+  std::string dummy_pin_hash_;  // verified against when the user is unknown, to even out timing
+  std::map<std::string, std::uint64_t> request_counts_;  // "route\x1fmethod\x1fstatus"
+  std::map<std::string, std::unique_ptr<metrics::Histogram>> latencies_;
+};
+
+}  // namespace storeedge::api

@@ -1,0 +1,285 @@
+// Configuration loading. A table of keys drives parsing, so an unknown key is always an error
+// that names it, and docs/configuration.md can be checked against the same table in a test.
+#include "core/config.h"
+
+#include <toml++/toml.h>
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/url/parse.hpp>
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+namespace storeedge {
+namespace {
+
+using Setter = std::function<std::optional<std::string>(const toml::node&, Config&)>;
+
+struct KeySpec {
+  bool reloadable;
+  Setter set;
+};
+
+std::optional<std::string> set_string(const toml::node& n, std::string& out) {
+  auto v = n.value<std::string>();
+  if (!n.is_string() || !v) return "must be a string";
+  out = *v;
+  return std::nullopt;
+}
+
+Setter string_key(std::string Config::*field) {
+  return [field](const toml::node& n, Config& c) { return set_string(n, c.*field); };
+}
+
+template <class Section>
+Setter string_key(Section Config::*section, std::string Section::*field) {
+  return [=](const toml::node& n, Config& c) { return set_string(n, (c.*section).*field); };
+}
+
+template <class Section, class Int>
+Setter int_key(Section Config::*section, Int Section::*field, std::int64_t lo, std::int64_t hi) {
+  return [=](const toml::node& n, Config& c) -> std::optional<std::string> {
+    if (!n.is_integer()) return "must be an integer";
+    auto v = *n.value<std::int64_t>();
+    if (v < lo || v > hi)
+      return "must be between " + std::to_string(lo) + " and " + std::to_string(hi);
+    (c.*section).*field = static_cast<Int>(v);
+    return std::nullopt;
+  };
+}
+
+template <class Section>
+Setter duration_key(Section Config::*section, Duration Section::*field, Duration lo, Duration hi) {
+  return [=](const toml::node& n, Config& c) -> std::optional<std::string> {
+    auto s = n.value<std::string>();
+    if (!n.is_string() || !s) return "must be a duration string such as \"30s\"";
+    auto d = parse_duration(*s);
+    if (!d) return "'" + *s + "' is not a duration (use e.g. \"250ms\", \"30s\", \"5m\", \"2h\")";
+    if (*d < lo || *d > hi)
+      return "must be between " + format_duration(lo) + " and " + format_duration(hi);
+    (c.*section).*field = *d;
+    return std::nullopt;
+  };
+}
+
+std::optional<std::string> set_listen(std::string_view text, HttpConfig& http) {
+  auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) return "must be HOST:PORT";
+  std::string host(text.substr(0, colon));
+  std::string_view port_text = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  if (host == "localhost") host = "127.0.0.1";
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(host, ec);
+  if (ec) return "'" + host + "' is not an IP address";
+  unsigned port = 0;
+  auto [end, perr] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (perr != std::errc{} || end != port_text.data() + port_text.size() || port > 65535)
+    return "'" + std::string(port_text) + "' is not a port (0-65535)";
+  http.host = host;
+  http.port = static_cast<std::uint16_t>(port);
+  return std::nullopt;
+}
+
+const std::map<std::string, KeySpec>& key_table() {
+  using std::chrono::hours;
+  using std::chrono::milliseconds;
+  using std::chrono::seconds;
+  static const std::map<std::string, KeySpec> table = {
+      {"state_dir", {false, string_key(&Config::state_dir)}},
+      {"tenant", {false, string_key(&Config::tenant)}},
+      {"store", {false, string_key(&Config::store)}},
+      {"log.level",
+       {true,
+        [](const toml::node& n, Config& c) -> std::optional<std::string> {
+          auto s = n.value<std::string>();
+          if (!n.is_string() || !s || !log::parse_level(*s, c.log_level))
+            return "must be one of error, warning, notice, info, debug";
+          return std::nullopt;
+        }}},
+      {"mqtt.uri", {false, string_key(&Config::mqtt_uri)}},
+      {"http.listen",
+       {false,
+        [](const toml::node& n, Config& c) -> std::optional<std::string> {
+          auto s = n.value<std::string>();
+          if (!n.is_string() || !s) return "must be a string \"HOST:PORT\"";
+          return set_listen(*s, c.http);
+        }}},
+      {"http.tls_cert", {false, string_key(&Config::http, &HttpConfig::tls_cert)}},
+      {"http.tls_key", {false, string_key(&Config::http, &HttpConfig::tls_key)}},
+      {"http.allow_plain",
+       {false,
+        [](const toml::node& n, Config& c) -> std::optional<std::string> {
+          if (!n.is_boolean()) return "must be true or false";
+          c.http.allow_plain = *n.value<bool>();
+          return std::nullopt;
+        }}},
+      {"http.max_connections",
+       {false, int_key(&Config::http, &HttpConfig::max_connections, 1, 100'000)}},
+      {"http.max_header_bytes",
+       {true, int_key(&Config::http, &HttpConfig::max_header_bytes, 1024, 1 << 20)}},
+      {"http.max_body_bytes",
+       {true, int_key(&Config::http, &HttpConfig::max_body_bytes, 1024, 64 << 20)}},
+      {"http.request_timeout",
+       {true,
+        duration_key(&Config::http, &HttpConfig::request_timeout, milliseconds(100), hours(1))}},
+      {"http.idle_timeout",
+       {true, duration_key(&Config::http, &HttpConfig::idle_timeout, milliseconds(100), hours(1))}},
+      {"http.shutdown_grace",
+       {true,
+        duration_key(&Config::http, &HttpConfig::shutdown_grace, milliseconds(0), seconds(4))}},
+      {"auth.session_ttl",
+       {true, duration_key(&Config::auth, &AuthConfig::session_ttl, seconds(60), hours(24))}},
+      {"auth.max_failed_signins",
+       {true, int_key(&Config::auth, &AuthConfig::max_failed_signins, 1, 1000)}},
+      {"auth.lockout",
+       {true, duration_key(&Config::auth, &AuthConfig::lockout, seconds(1), hours(24))}},
+      {"auth.pin_hash_iterations",
+       {false, int_key(&Config::auth, &AuthConfig::pin_hash_iterations, 1000, 10'000'000)}},
+      {"database.write_queue_limit",
+       {false, int_key(&Config::database, &DatabaseConfig::write_queue_limit, 1, 1'000'000)}},
+      {"database.max_group_size",
+       {false, int_key(&Config::database, &DatabaseConfig::max_group_size, 1, 100'000)}},
+      {"database.busy_timeout",
+       {false, duration_key(&Config::database, &DatabaseConfig::busy_timeout, milliseconds(0),
+                            seconds(60))}},
+  };
+  return table;
+}
+
+std::optional<Error> apply_table(const toml::table& tbl, const std::string& prefix,
+                                 Config& config) {
+  for (auto&& [k, node] : tbl) {
+    std::string name = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const auto* sub = node.as_table()) {
+      if (auto err = apply_table(*sub, name, config)) return err;
+      continue;
+    }
+    auto it = key_table().find(name);
+    if (it == key_table().end())
+      return make_error("config_unknown_key", "unknown configuration key '" + name + "'");
+    if (auto problem = it->second.set(node, config))
+      return make_error("config_bad_value", name + ": " + *problem);
+  }
+  return std::nullopt;
+}
+
+bool is_loopback(const std::string& host) {
+  boost::system::error_code ec;
+  auto a = boost::asio::ip::make_address(host, ec);
+  return !ec && a.is_loopback();
+}
+
+std::optional<Error> validate(const Config& c) {
+  auto bad = [](std::string key, std::string what) {
+    return make_error("config_bad_value", key + ": " + what);
+  };
+  if (!is_identifier(c.tenant)) return bad("tenant", "must be 1-64 characters of [A-Za-z0-9._:-]");
+  if (!is_identifier(c.store)) return bad("store", "must be 1-64 characters of [A-Za-z0-9._:-]");
+  auto uri = boost::urls::parse_uri(c.mqtt_uri);
+  if (!uri) return bad("mqtt.uri", "'" + c.mqtt_uri + "' is not a URI");
+  static const char* schemes[] = {"tcp", "ssl", "mqtt", "mqtts", "ws", "wss"};
+  bool scheme_ok = false;
+  for (const char* s : schemes) scheme_ok |= uri->scheme() == s;
+  if (!scheme_ok) return bad("mqtt.uri", "scheme must be tcp, ssl, mqtt, mqtts, ws or wss");
+  if (uri->host().empty() || !uri->has_port()) return bad("mqtt.uri", "needs a host and a port");
+  if (c.http.tls_cert.empty() != c.http.tls_key.empty())
+    return bad("http.tls_cert", "http.tls_cert and http.tls_key go together");
+  for (const auto& [key, path] :
+       {std::pair{"http.tls_cert", c.http.tls_cert}, std::pair{"http.tls_key", c.http.tls_key}}) {
+    if (!path.empty() && !std::ifstream(path).good()) return bad(key, "cannot read '" + path + "'");
+  }
+  if (c.http.tls_cert.empty() && !c.http.allow_plain && !is_loopback(c.http.host))
+    return bad("http.listen",
+               "plain HTTP on a non-loopback address needs http.tls_cert and http.tls_key, "
+               "or http.allow_plain = true");
+  if (c.database.max_group_size > c.database.write_queue_limit)
+    return bad("database.max_group_size", "must not exceed database.write_queue_limit");
+  return std::nullopt;
+}
+
+std::optional<Error> apply_overrides(const ConfigOverrides& o, Config& c) {
+  if (o.state_dir) c.state_dir = *o.state_dir;
+  if (o.mqtt_uri) c.mqtt_uri = *o.mqtt_uri;
+  if (o.tenant) c.tenant = *o.tenant;
+  if (o.store) c.store = *o.store;
+  if (o.http_listen) {
+    if (auto problem = set_listen(*o.http_listen, c.http))
+      return make_error("config_bad_value", "--http-listen: " + *problem);
+  }
+  if (o.log_level && !log::parse_level(*o.log_level, c.log_level))
+    return make_error("config_bad_value",
+                      "--log-level: must be one of error, warning, notice, info, debug");
+  return std::nullopt;
+}
+
+}  // namespace
+
+const std::vector<ConfigKey>& config_keys() {
+  static const std::vector<ConfigKey> keys = [] {
+    std::vector<ConfigKey> out;
+    for (const auto& [name, spec] : key_table()) out.push_back({name, spec.reloadable});
+    return out;
+  }();
+  return keys;
+}
+
+bool is_identifier(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char ch : s) {
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '.' || ch == '_' || ch == ':' || ch == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Result<Config> parse_config_text(std::string_view toml_text, const ConfigOverrides& overrides) {
+  Config config;
+  if (!toml_text.empty()) {
+    toml::table tbl;
+    try {
+      tbl = toml::parse(toml_text);
+    } catch (const toml::parse_error& e) {
+      std::ostringstream where;
+      where << "line " << e.source().begin.line << ", column " << e.source().begin.column;
+      return make_error("config_syntax", where.str() + ": " + std::string(e.description()));
+    }
+    if (auto err = apply_table(tbl, "", config)) return *err;
+  }
+  if (auto err = apply_overrides(overrides, config)) return *err;
+  if (auto err = validate(config)) return *err;
+  return config;
+}
+
+Result<Config> load_config(const std::string& file, const ConfigOverrides& overrides) {
+  std::string text;
+  if (!file.empty()) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+      return make_error("config_unreadable", "cannot read configuration file '" + file + "'");
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+    if (text.size() > (1 << 20))
+      return make_error("config_too_large", "configuration file '" + file + "' exceeds 1 MiB");
+  }
+  auto config = parse_config_text(text, overrides);
+  if (!config && !file.empty()) config.error().message = file + ": " + config.error().message;
+  return config;
+}
+
+std::string resolve_state_dir(const Config& config) {
+  if (!config.state_dir.empty()) return config.state_dir;
+  if (const char* s = std::getenv("STATE_DIRECTORY"); s && *s) {
+    std::string_view v(s);
+    return std::string(v.substr(0, v.find(':')));
+  }
+  return "var";
+}
+
+}  // namespace storeedge

@@ -1,0 +1,79 @@
+// The daemon's configuration: embedded defaults, then a TOML file, then command-line flags.
+// Every key is listed in config_keys() and documented in docs/configuration.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/duration.h"
+#include "core/error.h"
+#include "core/log.h"
+
+namespace storeedge {
+
+struct HttpConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::string tls_cert;  // PEM chain; with tls_key, the listener speaks HTTPS only
+  std::string tls_key;
+  bool allow_plain = false;  // plain HTTP on a non-loopback address
+  std::uint32_t max_connections = 512;
+  std::uint32_t max_header_bytes = 8 * 1024;
+  std::uint32_t max_body_bytes = 1024 * 1024;
+  Duration request_timeout = std::chrono::seconds(30);
+  Duration idle_timeout = std::chrono::seconds(60);
+  Duration shutdown_grace = std::chrono::seconds(3);
+};
+
+struct AuthConfig {
+  Duration session_ttl = std::chrono::hours(2);
+  std::uint32_t max_failed_signins = 5;
+  Duration lockout = std::chrono::minutes(5);
+  std::uint32_t pin_hash_iterations = 50'000;
+};
+
+struct DatabaseConfig {
+  std::uint32_t write_queue_limit = 10'000;
+  std::uint32_t max_group_size = 1'000;
+  Duration busy_timeout = std::chrono::seconds(5);
+};
+
+struct Config {
+  std::string state_dir;  // empty = $STATE_DIRECTORY or ./var
+  std::string tenant = "demo";
+  std::string store = "S001";
+  std::string mqtt_uri = "tcp://127.0.0.1:1883";
+  log::Level log_level = log::Level::info;
+  HttpConfig http;
+  AuthConfig auth;
+  DatabaseConfig database;
+};
+
+// What the command line may override; unset fields leave the file's value.
+struct ConfigOverrides {
+  std::optional<std::string> state_dir, http_listen, mqtt_uri, tenant, store, log_level;
+};
+
+struct ConfigKey {
+  std::string name;  // dotted TOML path, e.g. "http.listen"
+  bool reloadable;   // applied on SIGHUP without a restart
+};
+const std::vector<ConfigKey>& config_keys();
+
+// Loads defaults, then `file` (if non-empty), then `overrides`, and validates the result.
+// Errors name the key and the problem. Does not touch the filesystem beyond reading `file`.
+[[nodiscard]] Result<Config> load_config(const std::string& file, const ConfigOverrides& overrides);
+
+// Parses TOML text as a configuration file (exposed for tests and the fuzz target).
+[[nodiscard]] Result<Config> parse_config_text(std::string_view toml_text,
+                                               const ConfigOverrides& overrides);
+
+// Resolves state_dir: configured value, else the first entry of $STATE_DIRECTORY, else "./var".
+std::string resolve_state_dir(const Config& config);
+
+// Identifiers of the OMS contract: 1-64 characters of [A-Za-z0-9._:-].
+bool is_identifier(std::string_view s);
+
+}  // namespace storeedge

@@ -1,0 +1,226 @@
+// storeedgectl: the operator's command line. Works on the state directory's database directly
+// (WAL and a busy timeout let it run beside the daemon), so it also works while the daemon is
+// stopped — which is how the first manager and the first device come to exist.
+#include <termios.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <map>
+
+#include "auth/identity.h"
+#include "auth/secrets.h"
+#include "core/clock.h"
+#include "store/state_dir.h"
+
+namespace {
+
+using namespace storeedge;
+
+const char* const kUsage =
+    "usage: storeedgectl [--config FILE] [--state-dir DIR] COMMAND\n"
+    "  users add --id ID --name NAME --role associate|lead|manager [--badge CODE]\n"
+    "                            (reads the PIN from standard input, or prompts on a terminal)\n"
+    "  users list\n"
+    "  users set-pin --id ID     (reads the new PIN like users add)\n"
+    "  users deactivate --id ID\n"
+    "  devices enrol --id ID --kind handheld|pos|pack_station|kiosk --name NAME\n"
+    "                            (prints the device token once; only its hash is stored)\n"
+    "  devices list\n"
+    "  devices revoke --id ID\n"
+    "  audit [--limit N]\n";
+
+struct Args {
+  std::vector<std::string> words;
+  std::map<std::string, std::string> flags;
+};
+
+int usage_error(const std::string& why) {
+  std::cerr << "storeedgectl: " << why << "\n" << kUsage;
+  return 2;
+}
+
+int fail(const Error& e) {
+  std::cerr << "storeedgectl: " << e.code << ": " << e.message << "\n";
+  return 1;
+}
+
+std::string read_pin() {
+  const bool tty = isatty(STDIN_FILENO);
+  termios old{};
+  if (tty) {
+    std::cerr << "PIN: " << std::flush;
+    tcgetattr(STDIN_FILENO, &old);
+    termios quiet = old;
+    quiet.c_lflag &= static_cast<tcflag_t>(~ECHO);
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string pin;
+  std::getline(std::cin, pin);
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    std::cerr << "\n";
+  }
+  while (!pin.empty() && (pin.back() == '\r' || pin.back() == ' ')) pin.pop_back();
+  return pin;
+}
+
+std::string operator_name() {
+  const char* user = std::getenv("SUDO_USER");
+  if (!user) user = std::getenv("USER");
+  return std::string("operator:") + (user ? user : "unknown");
+}
+
+// Runs `change` and its audit row in one transaction.
+Result<void> commit(store::Connection& db, const std::string& action, const std::string& target,
+                    const std::function<Result<void>(store::Connection&)>& change) {
+  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r;
+  auto r = change(db);
+  if (r) {
+    r = auth::append_audit(
+        db, {format_rfc3339(std::chrono::system_clock::now()), std::nullopt, operator_name(),
+             std::nullopt, "ctl " + action, target, "ok", std::nullopt});
+  }
+  if (!r) {
+    (void)db.exec("ROLLBACK");
+    return r;
+  }
+  return db.exec("COMMIT");
+}
+
+std::string opt(const std::optional<std::string>& s) {
+  return s.value_or("-");
+}
+
+int run(const Args& a, store::Connection& db, const Config& config) {
+  const auto& w = a.words;
+  auto flag = [&](const std::string& k) -> std::string {
+    auto it = a.flags.find(k);
+    return it == a.flags.end() ? std::string() : it->second;
+  };
+  const std::string now = format_rfc3339(std::chrono::system_clock::now());
+  if (w == std::vector<std::string>{"users", "add"}) {
+    auth::NewUser u{flag("id"), flag("name"), auth::Role::associate, std::nullopt, ""};
+    auto role = auth::parse_role(flag("role"));
+    if (!role) return usage_error("--role must be associate, lead or manager");
+    u.role = *role;
+    if (a.flags.contains("badge")) u.badge = flag("badge");
+    u.pin = read_pin();
+    if (auto invalid = auth::validate_new_user(u)) return fail(*invalid);
+    const std::string hash = auth::hash_pin(u.pin, config.auth.pin_hash_iterations);
+    if (auto r = commit(db, "users add", u.user_id,
+                        [&](store::Connection& c) { return auth::insert_user(c, u, hash, now); });
+        !r)
+      return fail(r.error());
+    std::cout << "created " << auth::role_name(u.role) << " " << u.user_id << "\n";
+    return 0;
+  }
+  if (w == std::vector<std::string>{"users", "list"}) {
+    auto users = auth::list_users(db);
+    if (!users) return fail(users.error());
+    std::cout << "ID\tROLE\tACTIVE\tBADGE\tNAME\n";
+    for (const auto& u : *users)
+      std::cout << u.user_id << "\t" << auth::role_name(u.role) << "\t" << (u.active ? "yes" : "no")
+                << "\t" << (u.has_badge ? "yes" : "no") << "\t" << u.display_name << "\n";
+    return 0;
+  }
+  if (w == std::vector<std::string>{"users", "set-pin"} ||
+      w == std::vector<std::string>{"users", "deactivate"}) {
+    const bool set_pin = w[1] == "set-pin";
+    std::optional<std::string> hash;
+    if (set_pin) {
+      std::string pin = read_pin();
+      if (!auth::is_valid_pin(pin))
+        return fail(make_error("invalid_request", "pin: must be 4-12 digits"));
+      hash = auth::hash_pin(pin, config.auth.pin_hash_iterations);
+    }
+    std::optional<bool> active;
+    if (!set_pin) active = false;
+    if (auto r = commit(db, "users " + w[1], flag("id"),
+                        [&](store::Connection& c) {
+                          return auth::update_user(c, flag("id"), std::nullopt, active, hash, now);
+                        });
+        !r)
+      return fail(r.error());
+    std::cout << "updated " << flag("id") << "\n";
+    return 0;
+  }
+  if (w == std::vector<std::string>{"devices", "enrol"}) {
+    auth::Device d{flag("id"), flag("kind"), flag("name"), now, operator_name(), std::nullopt};
+    if (auto invalid = auth::validate_device(d)) return fail(*invalid);
+    const std::string token = auth::new_token("dev_");
+    if (auto r = commit(db, "devices enrol", d.device_id,
+                        [&](store::Connection& c) {
+                          return auth::insert_device(c, d, auth::sha256_hex(token));
+                        });
+        !r)
+      return fail(r.error());
+    std::cerr << "enrolled " << d.kind << " " << d.device_id
+              << "; its token follows, shown this once:\n";
+    std::cout << token << "\n";
+    return 0;
+  }
+  if (w == std::vector<std::string>{"devices", "list"}) {
+    auto devices = auth::list_devices(db);
+    if (!devices) return fail(devices.error());
+    std::cout << "ID\tKIND\tENROLLED\tREVOKED\tNAME\n";
+    for (const auto& d : *devices)
+      std::cout << d.device_id << "\t" << d.kind << "\t" << d.enrolled_at << "\t"
+                << opt(d.revoked_at) << "\t" << d.name << "\n";
+    return 0;
+  }
+  if (w == std::vector<std::string>{"devices", "revoke"}) {
+    if (auto r =
+            commit(db, "devices revoke", flag("id"),
+                   [&](store::Connection& c) { return auth::revoke_device(c, flag("id"), now); });
+        !r)
+      return fail(r.error());
+    std::cout << "revoked " << flag("id") << "\n";
+    return 0;
+  }
+  if (w == std::vector<std::string>{"audit"}) {
+    int limit = a.flags.contains("limit") ? std::atoi(flag("limit").c_str()) : 50;
+    if (limit < 1 || limit > 100000) return usage_error("--limit must be 1-100000");
+    auto rows = auth::recent_audit(db, limit);
+    if (!rows) return fail(rows.error());
+    for (const auto& e : *rows)
+      std::cout << e.at << "\t" << opt(e.device_id) << "\t" << opt(e.user_id) << "\t"
+                << opt(e.override_by) << "\t" << e.action << "\t" << opt(e.target) << "\t"
+                << e.result << "\n";
+    return 0;
+  }
+  return usage_error("unknown command");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args a;
+  std::string config_file;
+  ConfigOverrides overrides;
+  for (int i = 1; i < argc; ++i) {
+    std::string s = argv[i];
+    if (s == "--help" || s == "-h") {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (s.rfind("--", 0) == 0) {
+      if (i + 1 >= argc) return usage_error(s + " needs a value");
+      std::string key = s.substr(2);
+      std::string value = argv[++i];
+      if (key == "config")
+        config_file = value;
+      else if (key == "state-dir")
+        overrides.state_dir = value;
+      else
+        a.flags[key] = value;
+    } else {
+      a.words.push_back(s);
+    }
+  }
+  if (a.words.empty()) return usage_error("no command");
+  auto config = load_config(config_file, overrides);
+  if (!config) return fail(config.error());
+  auto db = store::open_store(resolve_state_dir(*config), *config);
+  if (!db) return fail(db.error());
+  return run(a, *db, *config);
+}

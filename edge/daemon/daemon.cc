@@ -1,0 +1,200 @@
+#include "daemon/daemon.h"
+
+#include <boost/asio/ssl/context.hpp>
+#include <csignal>
+
+#include "core/log.h"
+#include "core/systemd.h"
+#include "store/state_dir.h"
+
+namespace storeedge::daemon {
+
+namespace asio = boost::asio;
+
+Daemon::Daemon(Config config, std::string config_file, ConfigOverrides overrides)
+    : config_(std::move(config)),
+      config_file_(std::move(config_file)),
+      overrides_(std::move(overrides)) {}
+
+Daemon::~Daemon() = default;
+
+namespace {
+
+Result<std::shared_ptr<asio::ssl::context>> make_tls(const HttpConfig& http) {
+  if (http.tls_cert.empty()) return std::shared_ptr<asio::ssl::context>{};
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  boost::system::error_code ec;
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
+                   ec);
+  if (ctx->use_certificate_chain_file(http.tls_cert, ec); ec)
+    return make_error("config_bad_value", "http.tls_cert: " + ec.message());
+  if (ctx->use_private_key_file(http.tls_key, asio::ssl::context::pem, ec); ec)
+    return make_error("config_bad_value", "http.tls_key: " + ec.message());
+  return ctx;
+}
+
+}  // namespace
+
+int Daemon::run() {
+  state_dir_ = resolve_state_dir(config_);
+  auto writer = store::open_store(state_dir_, config_);
+  if (!writer) {
+    log::error("cannot open the store in '" + state_dir_ + "': " + writer.error().message);
+    return 1;
+  }
+  auto reader = store::open_reader(state_dir_, config_);
+  if (!reader) {
+    log::error("cannot open the store for reading: " + reader.error().message);
+    return 1;
+  }
+  reader_ = std::make_unique<store::Connection>(std::move(*reader));
+  writes_ = std::make_unique<store::WriteQueue>(
+      std::move(*writer), store::WriteQueueOptions{config_.database.write_queue_limit,
+                                                   config_.database.max_group_size});
+  pool_ = std::make_unique<BlockingPool>(2, 64);
+  auto tls = make_tls(config_.http);
+  if (!tls) {
+    log::error(tls.error().message);
+    return 1;
+  }
+  api_ = std::make_unique<api::Api>(
+      api::ApiDeps{ioc_, *reader_, *writes_, *pool_, clock_, config_, [this](std::string& out) {
+                     server_->append_metrics(out);
+                     writes_->append_metrics(out);
+                   }});
+  server_ = std::make_unique<http::Server>(
+      ioc_, config_.http,
+      [this](const http::Request& req, const http::RequestInfo& info) {
+        return api_->handle(req, info);
+      },
+      *tls);
+  auto bound = server_->listen();
+  if (!bound) {
+    log::error(bound.error().message);
+    return 1;
+  }
+  listen_address_ = (*tls ? "https://" : "http://") + bound->address().to_string() + ":" +
+                    std::to_string(bound->port());
+  server_->start();
+
+  signals_.add(SIGTERM);
+  signals_.add(SIGINT);
+  signals_.add(SIGHUP);
+  signals_.async_wait([this](boost::system::error_code ec, int signo) {
+    if (!ec) on_signal(signo);
+  });
+  if (auto interval = systemd::watchdog_interval()) arm_watchdog(*interval);
+  arm_store_probe();
+
+  log::notice("storeedged " STOREEDGE_VERSION " serving " + listen_address_ + " for tenant " +
+              config_.tenant + " store " + config_.store + ", state in " + state_dir_);
+  // The MQTT link to the OMS is added by the sync module; until then the store runs offline.
+  systemd::notify("READY=1\nSTATUS=" + status_line());
+  ioc_.run();
+
+  server_.reset();
+  api_.reset();
+  pool_->stop();
+  writes_->stop();
+  writes_.reset();
+  reader_.reset();
+  log::notice("storeedged stopped");
+  return 0;
+}
+
+std::string Daemon::status_line() const {
+  const auto health = writes_->health();
+  std::string s = "serving " + listen_address_ + "; store " + health.condition;
+  if (!health.writable) s += " (" + health.reason + ")";
+  return s;
+}
+
+void Daemon::on_signal(int signo) {
+  if (signo == SIGHUP) {
+    reload();
+  } else if (!stopping_) {
+    begin_shutdown();
+  }
+  signals_.async_wait([this](boost::system::error_code ec, int next) {
+    if (!ec) on_signal(next);
+  });
+}
+
+void Daemon::begin_shutdown() {
+  stopping_ = true;
+  systemd::notify("STOPPING=1\nSTATUS=stopping: finishing in-flight requests");
+  log::notice("storeedged stopping: finishing in-flight requests");
+  watchdog_timer_.cancel();
+  probe_timer_.cancel();
+  server_->shutdown(config_.http.shutdown_grace, [this] {
+    // Everything the server acknowledged is committed; the remaining queue drains in stop().
+    signals_.cancel();
+    ioc_.stop();
+  });
+}
+
+void Daemon::reload() {
+  systemd::notify("RELOADING=1\nSTATUS=reloading configuration");
+  auto fresh = load_config(config_file_, overrides_);
+  if (!fresh) {
+    log::error("reload failed, keeping the running configuration: " + fresh.error().message);
+  } else {
+    const Config& c = *fresh;
+    if (c.state_dir != config_.state_dir || c.tenant != config_.tenant ||
+        c.store != config_.store || c.http.host != config_.http.host ||
+        c.http.port != config_.http.port || c.http.tls_cert != config_.http.tls_cert ||
+        c.http.tls_key != config_.http.tls_key || c.mqtt_uri != config_.mqtt_uri ||
+        c.database.write_queue_limit != config_.database.write_queue_limit)
+      log::warning("reload: some changed settings take effect only after a restart");
+    log::set_level(c.log_level);
+    HttpConfig http = config_.http;
+    http.max_header_bytes = c.http.max_header_bytes;
+    http.max_body_bytes = c.http.max_body_bytes;
+    http.request_timeout = c.http.request_timeout;
+    http.idle_timeout = c.http.idle_timeout;
+    http.shutdown_grace = c.http.shutdown_grace;
+    server_->update_config(http);
+    api_->reconfigure(c);
+    config_.log_level = c.log_level;
+    config_.http = http;
+    config_.auth = c.auth;
+    log::notice("configuration reloaded");
+  }
+  systemd::notify("READY=1\nSTATUS=" + status_line());
+}
+
+// Pinged from the loop, so a loop that stops turning stops the pings and systemd restarts us.
+void Daemon::arm_watchdog(std::chrono::microseconds interval) {
+  watchdog_timer_.expires_after(interval / 2);
+  watchdog_timer_.async_wait([this, interval](boost::system::error_code ec) {
+    if (ec) return;
+    systemd::notify("WATCHDOG=1");
+    arm_watchdog(interval);
+  });
+}
+
+// After disk full, a small write every few seconds finds out when space is back, so /readyz
+// recovers without waiting for a client to try.
+void Daemon::arm_store_probe() {
+  probe_timer_.expires_after(std::chrono::seconds(5));
+  probe_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    if (writes_->health().condition == "disk_full") {
+      const std::string at = format_rfc3339(clock_.now());
+      writes_->submit(
+          [at](store::Connection& db) -> Result<void> {
+            auto st = db.prepare(
+                "INSERT INTO store_meta (key, value) VALUES ('last_write_probe', ?1)"
+                " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+            if (!st) return st.error();
+            return (*st)->bind(1, at).run();
+          },
+          [](Result<void>) {});
+    }
+    arm_store_probe();
+  });
+}
+
+}  // namespace storeedge::daemon

@@ -1,0 +1,138 @@
+// The schema, as the sequence of migrations that builds it. docs/schema.md explains each table.
+#include "store/migrations.h"
+
+#include <string>
+
+namespace storeedge::store {
+namespace {
+
+// Version 1: identity of the database, people and devices, sessions, the audit log and the
+// local replica of the store's allocations.
+constexpr std::string_view kV1 = R"sql(
+CREATE TABLE store_meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE users (
+  user_id      TEXT PRIMARY KEY,
+  display_name TEXT NOT NULL,
+  role         TEXT NOT NULL CHECK (role IN ('associate', 'lead', 'manager')),
+  badge_hash   TEXT UNIQUE,
+  pin_hash     TEXT NOT NULL,
+  active       INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  created_at   TEXT NOT NULL,
+  updated_at   TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE devices (
+  device_id   TEXT PRIMARY KEY,
+  kind        TEXT NOT NULL CHECK (kind IN ('handheld', 'pos', 'pack_station', 'kiosk')),
+  name        TEXT NOT NULL,
+  token_hash  TEXT NOT NULL UNIQUE,
+  enrolled_at TEXT NOT NULL,
+  enrolled_by TEXT NOT NULL,
+  revoked_at  TEXT
+) WITHOUT ROWID;
+
+CREATE TABLE sessions (
+  session_hash TEXT PRIMARY KEY,
+  user_id      TEXT NOT NULL REFERENCES users (user_id),
+  device_id    TEXT NOT NULL REFERENCES devices (device_id),
+  created_at   TEXT NOT NULL,
+  expires_at   TEXT NOT NULL,
+  ended_at     TEXT
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+CREATE TABLE audit_log (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  at          TEXT NOT NULL,
+  device_id   TEXT,
+  user_id     TEXT,
+  override_by TEXT,
+  action      TEXT NOT NULL,
+  target      TEXT,
+  result      TEXT NOT NULL,
+  detail      TEXT
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+CREATE TABLE allocations (
+  allocation_id  TEXT PRIMARY KEY,
+  order_id       TEXT NOT NULL,
+  kind           TEXT NOT NULL CHECK (kind IN ('bopis', 'curbside', 'ship_from_store')),
+  state          TEXT NOT NULL DEFAULT 'open',
+  priority       INTEGER NOT NULL DEFAULT 0,
+  promised_by    TEXT,
+  customer_name  TEXT,
+  created_at     TEXT NOT NULL,
+  updated_at     TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX allocations_by_state ON allocations (state, promised_by);
+
+CREATE TABLE allocation_lines (
+  allocation_id TEXT NOT NULL REFERENCES allocations (allocation_id),
+  line          TEXT NOT NULL,
+  sku           TEXT NOT NULL,
+  description   TEXT NOT NULL DEFAULT '',
+  qty           INTEGER NOT NULL CHECK (qty > 0),
+  unit_price    INTEGER NOT NULL,
+  currency      TEXT NOT NULL,
+  PRIMARY KEY (allocation_id, line)
+) WITHOUT ROWID;
+)sql";
+
+}  // namespace
+
+const std::vector<std::string_view>& migrations() {
+  static const std::vector<std::string_view> all = {kV1};
+  return all;
+}
+
+int latest_schema_version() {
+  return static_cast<int>(migrations().size());
+}
+
+Result<int> schema_version(Connection& db) {
+  auto st = db.prepare("PRAGMA user_version");
+  if (!st) return st.error();
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  int v = static_cast<int>((*st)->column_int(0));
+  (*st)->reset();
+  return v;
+}
+
+Result<void> migrate(Connection& db, int target) {
+  if (target < 0) target = latest_schema_version();
+  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r.error();
+  auto fail = [&](Error e) -> Result<void> {
+    (void)db.exec("ROLLBACK");
+    return e;
+  };
+  auto current = schema_version(db);
+  if (!current) return fail(current.error());
+  if (*current > latest_schema_version())
+    return fail(make_error("schema_too_new", "database schema version " + std::to_string(*current) +
+                                                 " is newer than this build knows (" +
+                                                 std::to_string(latest_schema_version()) + ")"));
+  for (int v = *current; v < target; ++v) {
+    if (auto r = db.exec(migrations()[static_cast<size_t>(v)]); !r) {
+      Error e = r.error();
+      e.message = "migration to version " + std::to_string(v + 1) + ": " + e.message;
+      return fail(e);
+    }
+  }
+  if (target > *current) {
+    if (auto r = db.exec("PRAGMA user_version = " + std::to_string(target)); !r)
+      return fail(r.error());
+  }
+  if (auto r = db.exec("COMMIT"); !r) return fail(r.error());
+  return {};
+}
+
+}  // namespace storeedge::store
