@@ -120,7 +120,7 @@ asio::awaitable<void> Server::run_connection(tcp::socket socket) {
 namespace {
 
 // The status for a failed read, or nullopt when the peer simply went away.
-std::optional<Response> read_failure(const boost::system::error_code& ec, bool got_bytes,
+std::optional<Response> read_failure(const boost::system::error_code& ec,
                                      std::uint64_t& bad_requests, std::uint64_t& timeouts) {
   if (ec == bhttp::error::body_limit) {
     ++bad_requests;
@@ -133,10 +133,9 @@ std::optional<Response> read_failure(const boost::system::error_code& ec, bool g
                           "the request headers exceed the limit");
   }
   if (ec == beast::error::timeout) {
+    // tcp_stream has closed the socket already: a slow client is cut off without an answer.
     ++timeouts;
-    if (!got_bytes) return std::nullopt;  // an idle keep-alive connection timing out is normal
-    return error_response(Status::request_timeout, "request_timeout",
-                          "the request was not received in time");
+    return std::nullopt;
   }
   if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
       ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
@@ -172,7 +171,7 @@ asio::awaitable<void> Server::serve(Stream& stream, Connection& conn) {
     first = false;
     auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
     if (ec) {
-      if (auto res = read_failure(ec, parser.got_some(), bad_requests_, timeouts_))
+      if (auto res = read_failure(ec, bad_requests_, timeouts_))
         co_await send_and_close(std::move(*res));
       co_return;
     }
@@ -185,7 +184,7 @@ asio::awaitable<void> Server::serve(Stream& stream, Connection& conn) {
       }
       auto [body_ec, body_n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
       if (body_ec) {
-        if (auto res = read_failure(body_ec, true, bad_requests_, timeouts_))
+        if (auto res = read_failure(body_ec, bad_requests_, timeouts_))
           co_await send_and_close(std::move(*res));
         co_return;
       }

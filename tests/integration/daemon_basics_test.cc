@@ -1,0 +1,100 @@
+// Black-box: the real storeedged binary starts, announces readiness, serves the basic routes,
+// rejects bad configuration by name, and stops cleanly on SIGTERM.
+#include "integration/daemon_fixture.h"
+
+namespace storeedge::testing {
+namespace {
+
+TEST_F(DaemonTest, ReadyWithinOneSecondServesBasicsAndStopsOnSigterm) {
+  auto took = start();
+  EXPECT_LT(took, std::chrono::milliseconds(1000));
+  HttpClient c(port_);
+
+  auto health = c.get("/healthz");
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(health.body, R"({"status":"ok"})");
+
+  auto ready = c.get("/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+
+  auto metrics = c.get("/metrics");
+  EXPECT_EQ(metrics.status, 200);
+  EXPECT_EQ(metrics.headers["content-type"], "text/plain; version=0.0.4");
+  EXPECT_NE(metrics.body.find("# TYPE storeedge_http_requests_total counter"), std::string::npos);
+  EXPECT_NE(metrics.body.find("storeedge_http_requests_total{route=\"/healthz\",method=\"GET\","
+                              "status=\"200\"} 1"),
+            std::string::npos)
+      << metrics.body;
+  EXPECT_NE(metrics.body.find("storeedge_store_commit_duration_seconds_bucket"),
+            std::string::npos);
+
+  auto unauth = c.get("/api/v1/allocations");
+  EXPECT_EQ(unauth.status, 401);
+  EXPECT_EQ(unauth.headers["content-type"], "application/json");
+  EXPECT_EQ(error_code(unauth), "unauthenticated");
+  EXPECT_FALSE(std::string(unauth.json().at("error").at("message").as_string()).empty());
+
+  auto missing = c.get("/no/such/path");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(error_code(missing), "not_found");
+
+  auto wrong_method = c.request("DELETE", "/healthz");
+  EXPECT_EQ(wrong_method.status, 405);
+  EXPECT_EQ(wrong_method.headers["allow"], "GET");
+  EXPECT_EQ(error_code(wrong_method), "method_not_allowed");
+
+  EXPECT_EQ(stop(), 0);
+  EXPECT_TRUE(notify_->wait_for("STOPPING=1", std::chrono::seconds(1)));
+}
+
+TEST_F(DaemonTest, NoBrokerIsNotAStartupFailure) {
+  start();  // --mqtt-uri points at a closed port
+  HttpClient c(port_);
+  EXPECT_EQ(c.get("/readyz").status, 200);
+  EXPECT_EQ(stop(SIGINT), 0);
+}
+
+TEST_F(DaemonTest, CheckConfigNamesTheUnknownKey) {
+  write_file(dir_.file("bad.toml"), "[http]\nlisten = \"127.0.0.1:8080\"\nlisten_port = 1\n");
+  auto [code, out] = run_command({STOREEDGED_BIN, "--config", dir_.file("bad.toml"), "--check-config"});
+  EXPECT_NE(code, 0);
+  EXPECT_NE(out.find("http.listen_port"), std::string::npos) << out;
+}
+
+TEST_F(DaemonTest, CheckConfigNamesBadValuesAndUnusablePaths) {
+  write_file(dir_.file("bad.toml"), "[http]\nmax_body_bytes = \"big\"\n");
+  auto [code, out] = run_command({STOREEDGED_BIN, "--config", dir_.file("bad.toml"), "--check-config"});
+  EXPECT_NE(code, 0);
+  EXPECT_NE(out.find("http.max_body_bytes"), std::string::npos) << out;
+
+  write_file(dir_.file("afile"), "x");
+  auto [code2, out2] = run_command({STOREEDGED_BIN, "--state-dir", dir_.file("afile") + "/sub",
+                                    "--check-config"});
+  EXPECT_NE(code2, 0);
+  EXPECT_NE(out2.find("state_dir"), std::string::npos) << out2;
+
+  auto [code3, out3] = run_command({STOREEDGED_BIN, "--http-listen", "nonsense", "--check-config"});
+  EXPECT_NE(code3, 0);
+  EXPECT_NE(out3.find("--http-listen"), std::string::npos) << out3;
+
+  write_file(dir_.file("good.toml"), "tenant = \"acme\"\nstore = \"S042\"\n[auth]\nsession_ttl = \"8h\"\n");
+  auto [code4, out4] = run_command({STOREEDGED_BIN, "--config", dir_.file("good.toml"),
+                                    "--state-dir", dir_.file("st"), "--check-config"});
+  EXPECT_EQ(code4, 0) << out4;
+}
+
+TEST_F(DaemonTest, RefusesAStateDirOfAnotherStore) {
+  start();
+  EXPECT_EQ(stop(), 0);
+  auto args = daemon_args();
+  args.insert(args.end(), {"--store", "S999"});
+  Process other(args, {}, dir_.file("other.log"));
+  auto code = other.wait(std::chrono::seconds(5));
+  ASSERT_TRUE(code.has_value());
+  EXPECT_NE(*code, 0);
+  EXPECT_NE(other.log().find("belongs to tenant 'demo' store 'S001'"), std::string::npos)
+      << other.log();
+}
+
+}  // namespace
+}  // namespace storeedge::testing
