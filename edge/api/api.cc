@@ -5,6 +5,7 @@
 #include <boost/url/parse.hpp>
 #include <chrono>
 
+#include "api/request_parsing.h"
 #include "auth/secrets.h"
 #include "core/log.h"
 
@@ -54,32 +55,6 @@ namespace {
 
 bool is_state_changing(verb v) {
   return v == verb::post || v == verb::put || v == verb::patch || v == verb::delete_;
-}
-
-// Matches a path against a pattern with {placeholders}; fills `params` on success.
-bool match(std::string_view pattern, const boost::urls::segments_view& path,
-           std::vector<std::string>& params) {
-  std::vector<std::string_view> parts;
-  for (size_t at = 1; at <= pattern.size();) {
-    size_t next = pattern.find('/', at);
-    if (next == std::string_view::npos) next = pattern.size();
-    parts.push_back(pattern.substr(at, next - at));
-    at = next + 1;
-  }
-  if (parts.size() != path.size()) return false;
-  std::vector<std::string> found;
-  auto pi = parts.begin();
-  for (auto si = path.begin(); si != path.end(); ++si, ++pi) {
-    std::string_view want = *pi;
-    if (want.size() > 2 && want.front() == '{' && want.back() == '}') {
-      if ((*si).empty()) return false;
-      found.push_back(*si);
-    } else if (want != *si) {
-      return false;
-    }
-  }
-  params = std::move(found);
-  return true;
 }
 
 Status status_for(const Error& e) {
@@ -134,7 +109,7 @@ awaitable<Response> Api::dispatch(Call& call) {
   std::string allow;
   for (const Route& r : routes_) {
     std::vector<std::string> params;
-    if (!match(r.pattern, url->segments(), params)) continue;
+    if (!match_route(r.pattern, url->segments(), params)) continue;
     if (r.method == call.req.method()) {
       found = &r;
       call.params = std::move(params);
@@ -209,23 +184,16 @@ awaitable<std::optional<Response>> Api::authorise_override(Call& call, Role need
   };
   std::string_view header = call.req["StoreEdge-Override"];
   if (header.empty()) co_return forbidden();
-  auto first = header.find(':');
-  auto last = header.rfind(':');
-  if (first == std::string_view::npos || last == first)
-    co_return error(make_error(
-        "invalid_request", "StoreEdge-Override: expected user:<id>:<pin> or badge:<code>:<pin>"));
-  std::string_view kind = header.substr(0, first);
-  std::string who(header.substr(first + 1, last - first - 1));
-  std::string pin(header.substr(last + 1));
-  if ((kind != "user" && kind != "badge") || who.empty() || !auth::is_valid_pin(pin))
-    co_return error(make_error(
-        "invalid_request", "StoreEdge-Override: expected user:<id>:<pin> or badge:<code>:<pin>"));
-  const std::string key = "user:" + (kind == "user" ? who : auth::sha256_hex(who));
+  auto parsed = parse_override(header);
+  if (!parsed) co_return error(parsed.error());
+  const std::string& who = parsed->who;
+  const std::string& pin = parsed->pin;
+  const std::string key = "user:" + (parsed->by_badge ? auth::sha256_hex(who) : who);
   if (auto wait = user_limiter_.locked_for(key); wait > 0)
     co_return error(make_error(
         "locked_out", "too many failed attempts; retry in " + std::to_string(wait) + " s"));
-  auto creds =
-      auth::find_credentials(deps_.reader, kind == "user" ? who : "", kind == "badge" ? who : "");
+  auto creds = auth::find_credentials(deps_.reader, parsed->by_badge ? "" : who,
+                                      parsed->by_badge ? who : "");
   if (!creds) co_return error(creds.error());
   auto ok = co_await verify_pin(pin, *creds ? (*creds)->pin_hash : dummy_pin_hash_);
   if (!ok) co_return error(make_error("overloaded", "too many sign-ins at once; retry"));
