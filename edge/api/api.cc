@@ -24,6 +24,7 @@ Api::Api(ApiDeps deps)
                       deps_.config.auth.lockout),
       dummy_pin_hash_(auth::hash_pin("000000", deps_.config.auth.pin_hash_iterations)) {
   routes_ = {
+      {verb::get, "/", Access::open, Role::associate, &Api::get_home},
       {verb::get, "/healthz", Access::open, Role::associate, &Api::get_healthz},
       {verb::get, "/readyz", Access::open, Role::associate, &Api::get_readyz},
       {verb::get, "/metrics", Access::open, Role::associate, &Api::get_metrics},
@@ -70,7 +71,7 @@ Status status_for(const Error& e) {
   if (c == "locked_out") return Status::too_many_requests;
   if (c == "disk_full") return Status::insufficient_storage;
   if (c == "overloaded" || c == "unavailable" || c == "busy" || c == "store_failed" ||
-      c == "io_error" || c == "readonly" || c == "corrupt")
+      c == "no_memory" || c == "io_error" || c == "readonly" || c == "corrupt")
     return Status::service_unavailable;
   return Status::internal_server_error;
 }
@@ -150,8 +151,10 @@ awaitable<std::optional<Response>> Api::authenticate(Call& call, const Route& ro
     co_return error(make_error("unauthenticated", "the device token is unknown or revoked"));
   call.who.device = std::move(**device);
 
+  // Device-only routes ignore a session header, so a handheld holding an expired session can
+  // still sign in again.
   auto session_header = call.req["StoreEdge-Session"];
-  if (!session_header.empty()) {
+  if (route.access == Access::session && !session_header.empty()) {
     const std::string hash = auth::sha256_hex(session_header);
     auto session = auth::find_session(deps_.reader, hash, now());
     if (!session) co_return error(session.error());
@@ -189,9 +192,12 @@ awaitable<std::optional<Response>> Api::authorise_override(Call& call, Role need
   const std::string& who = parsed->who;
   const std::string& pin = parsed->pin;
   const std::string key = "user:" + (parsed->by_badge ? auth::sha256_hex(who) : who);
-  if (auto wait = user_limiter_.locked_for(key); wait > 0)
-    co_return error(make_error(
+  if (auto wait = user_limiter_.locked_for(key); wait > 0) {
+    Response res = error(make_error(
         "locked_out", "too many failed attempts; retry in " + std::to_string(wait) + " s"));
+    res.set(http::bhttp::field::retry_after, std::to_string(wait));
+    co_return res;
+  }
   auto creds = auth::find_credentials(deps_.reader, parsed->by_badge ? "" : who,
                                       parsed->by_badge ? who : "");
   if (!creds) co_return error(creds.error());

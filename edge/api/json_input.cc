@@ -1,12 +1,17 @@
 #include "api/json_input.h"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/json/parse.hpp>
 
 namespace storeedge::api {
 
 Result<boost::json::object> parse_json_object(const http::Request& req) {
-  auto ct = req[http::bhttp::field::content_type];
-  if (ct.substr(0, ct.find(';')) != "application/json")
+  // Media types are case-insensitive and may carry parameters: "Application/JSON; charset=utf-8".
+  std::string_view ct = req[http::bhttp::field::content_type];
+  ct = ct.substr(0, ct.find(';'));
+  while (!ct.empty() && (ct.back() == ' ' || ct.back() == '\t')) ct.remove_suffix(1);
+  while (!ct.empty() && (ct.front() == ' ' || ct.front() == '\t')) ct.remove_prefix(1);
+  if (!boost::beast::iequals(ct, "application/json"))
     return make_error("unsupported_media_type", "the body must be application/json");
   boost::json::parse_options opts;
   opts.max_depth = 32;

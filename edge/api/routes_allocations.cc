@@ -86,7 +86,7 @@ awaitable<Response> Api::get_allocation(Call& call) {
   (*st)->reset();
   auto lines = deps_.reader.prepare(
       "SELECT line, sku, description, qty, unit_price, currency FROM allocation_lines"
-      " WHERE allocation_id = ?1 ORDER BY line");
+      " WHERE allocation_id = ?1 ORDER BY length(line), line");
   if (!lines) co_return error(lines.error());
   (*lines)->bind(1, call.params[0]);
   boost::json::array out;

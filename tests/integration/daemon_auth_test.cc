@@ -19,8 +19,8 @@ TEST_F(DaemonTest, AuthenticationAndRoles) {
   auto bad_session = c.get("/api/v1/allocations", auth_headers(token, "ses_forged"));
   EXPECT_EQ(bad_session.status, 401);
 
-  auto wrong_pin = c.post_json("/api/v1/sessions", R"({"user":"m1","pin":"9999"})",
-                               auth_headers(token));
+  auto wrong_pin =
+      c.post_json("/api/v1/sessions", R"({"user":"m1","pin":"9999"})", auth_headers(token));
   EXPECT_EQ(wrong_pin.status, 401);
   EXPECT_EQ(error_code(wrong_pin), "invalid_credentials");
   auto bad_body = c.post_json("/api/v1/sessions", R"({"user":"m1"})", auth_headers(token));
@@ -28,19 +28,27 @@ TEST_F(DaemonTest, AuthenticationAndRoles) {
   auto not_json = c.request("POST", "/api/v1/sessions", "{", auth_headers(token));
   EXPECT_EQ(not_json.status, 415);
 
+  // A stale session header does not stand in the way of signing in again; the media type is
+  // matched case-insensitively with parameters.
+  auto fresh = c.request("POST", "/api/v1/sessions", R"({"badge":"BADGE-M1","pin":"1234"})",
+                         {{"Authorization", "Bearer " + token},
+                          {"StoreEdge-Session", "ses_expired"},
+                          {"Content-Type", "Application/JSON; charset=utf-8"}});
+  EXPECT_EQ(fresh.status, 201) << fresh.body;
   const std::string manager = sign_in(c, token, R"({"badge":"BADGE-M1","pin":"1234"})");
   auto allocations = c.get("/api/v1/allocations", auth_headers(token, manager));
   EXPECT_EQ(allocations.status, 200);
   EXPECT_EQ(allocations.body, R"({"allocations":[],"next":null})");
 
-  auto created = c.post_json("/api/v1/users",
-                             R"({"id":"a1","name":"Ali Associate","role":"associate","pin":"5555"})",
-                             auth_headers(token, manager));
+  auto created = c.post_json(
+      "/api/v1/users", R"({"id":"a1","name":"Ali Associate","role":"associate","pin":"5555"})",
+      auth_headers(token, manager));
   EXPECT_EQ(created.status, 201) << created.body;
-  EXPECT_EQ(c.post_json("/api/v1/users", R"({"id":"a1","name":"X","role":"associate","pin":"5555"})",
-                        auth_headers(token, manager))
-                .status,
-            409);
+  EXPECT_EQ(
+      c.post_json("/api/v1/users", R"({"id":"a1","name":"X","role":"associate","pin":"5555"})",
+                  auth_headers(token, manager))
+          .status,
+      409);
 
   const std::string associate = sign_in(c, token, R"({"user":"a1","pin":"5555"})");
   auto whoami = c.get("/api/v1/sessions/current", auth_headers(token, associate));
@@ -57,9 +65,10 @@ TEST_F(DaemonTest, AuthenticationAndRoles) {
       "/api/v1/users", R"({"id":"a2","name":"Second","role":"associate","pin":"7777"})", h);
   EXPECT_EQ(overridden.status, 201) << overridden.body;
   h["StoreEdge-Override"] = "user:m1:0000";
-  EXPECT_EQ(c.post_json("/api/v1/users", R"({"id":"a3","name":"T","role":"associate","pin":"7777"})", h)
-                .status,
-            403);
+  EXPECT_EQ(
+      c.post_json("/api/v1/users", R"({"id":"a3","name":"T","role":"associate","pin":"7777"})", h)
+          .status,
+      403);
   EXPECT_EQ(c.get("/api/v1/users", auth_headers(token, associate)).status, 403);  // one action only
 
   auto audit = c.get("/api/v1/audit?limit=20", auth_headers(token, manager));
@@ -79,8 +88,9 @@ TEST_F(DaemonTest, AuthenticationAndRoles) {
   EXPECT_EQ(daemon_->log().find("7777"), std::string::npos);
 
   // Sign-out ends the session.
-  EXPECT_EQ(c.request("DELETE", "/api/v1/sessions/current", "", auth_headers(token, associate)).status,
-            200);
+  EXPECT_EQ(
+      c.request("DELETE", "/api/v1/sessions/current", "", auth_headers(token, associate)).status,
+      200);
   EXPECT_EQ(c.get("/api/v1/allocations", auth_headers(token, associate)).status, 401);
 }
 
@@ -92,7 +102,8 @@ TEST_F(DaemonTest, FailedSigninsAreRateLimited) {
     EXPECT_EQ(c.post_json("/api/v1/sessions", R"({"user":"m1","pin":"0000"})", auth_headers(token))
                   .status,
               401);
-  auto locked = c.post_json("/api/v1/sessions", R"({"user":"m1","pin":"1234"})", auth_headers(token));
+  auto locked =
+      c.post_json("/api/v1/sessions", R"({"user":"m1","pin":"1234"})", auth_headers(token));
   EXPECT_EQ(locked.status, 429);
   EXPECT_EQ(error_code(locked), "locked_out");
   EXPECT_FALSE(locked.headers["retry-after"].empty());
@@ -107,16 +118,20 @@ TEST_F(DaemonTest, RevokedDeviceIsRefusedAndTokensAreStoredHashed) {
                               auth_headers(token, manager));
   ASSERT_EQ(enrolled.status, 201) << enrolled.body;
   const std::string pos_token(enrolled.json().at("token").as_string());
-  EXPECT_EQ(c.post_json("/api/v1/sessions", R"({"user":"m1","pin":"1234"})", auth_headers(pos_token))
-                .status,
-            201);
-  EXPECT_EQ(c.request("DELETE", "/api/v1/devices/pos1", "", auth_headers(token, manager)).status, 200);
-  EXPECT_EQ(c.post_json("/api/v1/sessions", R"({"user":"m1","pin":"1234"})", auth_headers(pos_token))
-                .status,
-            401);
+  EXPECT_EQ(
+      c.post_json("/api/v1/sessions", R"({"user":"m1","pin":"1234"})", auth_headers(pos_token))
+          .status,
+      201);
+  EXPECT_EQ(c.request("DELETE", "/api/v1/devices/pos1", "", auth_headers(token, manager)).status,
+            200);
+  EXPECT_EQ(
+      c.post_json("/api/v1/sessions", R"({"user":"m1","pin":"1234"})", auth_headers(pos_token))
+          .status,
+      401);
   EXPECT_EQ(stop(), 0);
   // Neither token appears in the database files.
-  std::string db = read_file(dir_.file("state/storeedge.db")) + read_file(dir_.file("state/storeedge.db-wal"));
+  std::string db =
+      read_file(dir_.file("state/storeedge.db")) + read_file(dir_.file("state/storeedge.db-wal"));
   EXPECT_EQ(db.find(token), std::string::npos);
   EXPECT_EQ(db.find(pos_token), std::string::npos);
   EXPECT_EQ(db.find("BADGE-M1"), std::string::npos);

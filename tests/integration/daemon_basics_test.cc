@@ -25,8 +25,7 @@ TEST_F(DaemonTest, ReadyWithinOneSecondServesBasicsAndStopsOnSigterm) {
                               "status=\"200\"} 1"),
             std::string::npos)
       << metrics.body;
-  EXPECT_NE(metrics.body.find("storeedge_store_commit_duration_seconds_bucket"),
-            std::string::npos);
+  EXPECT_NE(metrics.body.find("storeedge_store_commit_duration_seconds_bucket"), std::string::npos);
 
   auto unauth = c.get("/api/v1/allocations");
   EXPECT_EQ(unauth.status, 401);
@@ -56,20 +55,22 @@ TEST_F(DaemonTest, NoBrokerIsNotAStartupFailure) {
 
 TEST_F(DaemonTest, CheckConfigNamesTheUnknownKey) {
   write_file(dir_.file("bad.toml"), "[http]\nlisten = \"127.0.0.1:8080\"\nlisten_port = 1\n");
-  auto [code, out] = run_command({STOREEDGED_BIN, "--config", dir_.file("bad.toml"), "--check-config"});
+  auto [code, out] =
+      run_command({STOREEDGED_BIN, "--config", dir_.file("bad.toml"), "--check-config"});
   EXPECT_NE(code, 0);
   EXPECT_NE(out.find("http.listen_port"), std::string::npos) << out;
 }
 
 TEST_F(DaemonTest, CheckConfigNamesBadValuesAndUnusablePaths) {
   write_file(dir_.file("bad.toml"), "[http]\nmax_body_bytes = \"big\"\n");
-  auto [code, out] = run_command({STOREEDGED_BIN, "--config", dir_.file("bad.toml"), "--check-config"});
+  auto [code, out] =
+      run_command({STOREEDGED_BIN, "--config", dir_.file("bad.toml"), "--check-config"});
   EXPECT_NE(code, 0);
   EXPECT_NE(out.find("http.max_body_bytes"), std::string::npos) << out;
 
   write_file(dir_.file("afile"), "x");
-  auto [code2, out2] = run_command({STOREEDGED_BIN, "--state-dir", dir_.file("afile") + "/sub",
-                                    "--check-config"});
+  auto [code2, out2] =
+      run_command({STOREEDGED_BIN, "--state-dir", dir_.file("afile") + "/sub", "--check-config"});
   EXPECT_NE(code2, 0);
   EXPECT_NE(out2.find("state_dir"), std::string::npos) << out2;
 
@@ -77,7 +78,8 @@ TEST_F(DaemonTest, CheckConfigNamesBadValuesAndUnusablePaths) {
   EXPECT_NE(code3, 0);
   EXPECT_NE(out3.find("--http-listen"), std::string::npos) << out3;
 
-  write_file(dir_.file("good.toml"), "tenant = \"acme\"\nstore = \"S042\"\n[auth]\nsession_ttl = \"8h\"\n");
+  write_file(dir_.file("good.toml"),
+             "tenant = \"acme\"\nstore = \"S042\"\n[auth]\nsession_ttl = \"8h\"\n");
   auto [code4, out4] = run_command({STOREEDGED_BIN, "--config", dir_.file("good.toml"),
                                     "--state-dir", dir_.file("st"), "--check-config"});
   EXPECT_EQ(code4, 0) << out4;

@@ -25,9 +25,10 @@ std::set<std::string> create_users_until_stopped(int port, const std::string& to
         HttpClient c(port);
         for (int i = 0; i < 100000; ++i) {
           std::string id = prefix + std::to_string(t) + "-" + std::to_string(i);
-          auto r = c.post_json("/api/v1/users",
-                               R"({"id":")" + id + R"(","name":"N","role":"associate","pin":"1111"})",
-                               auth_headers(token, session));
+          auto r =
+              c.post_json("/api/v1/users",
+                          R"({"id":")" + id + R"(","name":"N","role":"associate","pin":"1111"})",
+                          auth_headers(token, session));
           if (r.status != 201) break;
           std::lock_guard lock(mu);
           acked.insert(id);
@@ -42,7 +43,8 @@ std::set<std::string> create_users_until_stopped(int port, const std::string& to
   return acked;
 }
 
-std::set<std::string> user_ids(HttpClient& c, const std::string& token, const std::string& session) {
+std::set<std::string> user_ids(HttpClient& c, const std::string& token,
+                               const std::string& session) {
   std::set<std::string> ids;
   auto r = c.get("/api/v1/users", auth_headers(token, session));
   const auto body = r.json();  // a named value: the range must not dangle
@@ -137,8 +139,9 @@ TEST_F(FaultyDaemonTest, DiskFullIsReportedChangesNothingAndRecovers) {
   HttpClient c(port_);
   const std::string session = sign_in(c, token, R"({"user":"m1","pin":"1234"})");
   fault("disk_full 1\n");
-  auto full = c.post_json("/api/v1/users", R"({"id":"x1","name":"X","role":"associate","pin":"1111"})",
-                          auth_headers(token, session));
+  auto full =
+      c.post_json("/api/v1/users", R"({"id":"x1","name":"X","role":"associate","pin":"1111"})",
+                  auth_headers(token, session));
   EXPECT_EQ(full.status, 507) << full.body;
   EXPECT_EQ(error_code(full), "disk_full");
   auto ready = c.get("/readyz");
@@ -151,8 +154,9 @@ TEST_F(FaultyDaemonTest, DiskFullIsReportedChangesNothingAndRecovers) {
   EXPECT_EQ(c.get("/healthz").status, 200);
 
   fault("disk_full 0\n");
-  auto retry = c.post_json("/api/v1/users", R"({"id":"x1","name":"X","role":"associate","pin":"1111"})",
-                           auth_headers(token, session));
+  auto retry =
+      c.post_json("/api/v1/users", R"({"id":"x1","name":"X","role":"associate","pin":"1111"})",
+                  auth_headers(token, session));
   EXPECT_EQ(retry.status, 201) << retry.body;
   EXPECT_EQ(c.get("/readyz").status, 200);
   EXPECT_EQ(stop(), 0);
@@ -164,12 +168,14 @@ TEST_F(FaultyDaemonTest, FailedFsyncMakesTheStoreRefuseWritesUntilRestart) {
   HttpClient c(port_);
   const std::string session = sign_in(c, token, R"({"user":"m1","pin":"1234"})");
   fault("fail_sync 1\n");
-  auto failed = c.post_json("/api/v1/users", R"({"id":"y1","name":"Y","role":"associate","pin":"1111"})",
-                            auth_headers(token, session));
+  auto failed =
+      c.post_json("/api/v1/users", R"({"id":"y1","name":"Y","role":"associate","pin":"1111"})",
+                  auth_headers(token, session));
   EXPECT_EQ(failed.status, 503) << failed.body;
   fault("reset\n");  // the disk is fine again, but after a failed fsync nothing is trusted
-  auto refused = c.post_json("/api/v1/users", R"({"id":"y2","name":"Y","role":"associate","pin":"1111"})",
-                             auth_headers(token, session));
+  auto refused =
+      c.post_json("/api/v1/users", R"({"id":"y2","name":"Y","role":"associate","pin":"1111"})",
+                  auth_headers(token, session));
   EXPECT_EQ(refused.status, 503);
   EXPECT_EQ(error_code(refused), "store_failed");
   auto ready = c.get("/readyz");
@@ -182,11 +188,12 @@ TEST_F(FaultyDaemonTest, FailedFsyncMakesTheStoreRefuseWritesUntilRestart) {
   start_faulty();  // a restart clears the sticky state; the database is intact
   HttpClient again(port_);
   const std::string s2 = sign_in(again, token, R"({"user":"m1","pin":"1234"})");
-  EXPECT_EQ(again.post_json("/api/v1/users",
-                            R"({"id":"y3","name":"Y","role":"associate","pin":"1111"})",
-                            auth_headers(token, s2))
-                .status,
-            201);
+  EXPECT_EQ(
+      again
+          .post_json("/api/v1/users", R"({"id":"y3","name":"Y","role":"associate","pin":"1111"})",
+                     auth_headers(token, s2))
+          .status,
+      201);
   EXPECT_EQ(again.get("/readyz").status, 200);
 }
 

@@ -21,8 +21,12 @@ class DaemonTest : public ::testing::Test {
   }
 
   std::vector<std::string> daemon_args() const {
-    return {STOREEDGED_BIN, "--state-dir",      dir_.file("state"),
-            "--http-listen", "127.0.0.1:" + std::to_string(port_), "--mqtt-uri",
+    return {STOREEDGED_BIN,
+            "--state-dir",
+            dir_.file("state"),
+            "--http-listen",
+            "127.0.0.1:" + std::to_string(port_),
+            "--mqtt-uri",
             "tcp://127.0.0.1:1"};
   }
 
@@ -30,7 +34,8 @@ class DaemonTest : public ::testing::Test {
   std::chrono::milliseconds start(std::vector<std::string> extra_args = {},
                                   std::vector<std::string> env = {}) {
     notify_.reset();  // its destructor unlinks its path: never let it outlive a successor
-    notify_ = std::make_unique<NotifySocket>(dir_.file("notify-" + std::to_string(++starts_) + ".sock"));
+    notify_ =
+        std::make_unique<NotifySocket>(dir_.file("notify-" + std::to_string(++starts_) + ".sock"));
     auto args = daemon_args();
     args.insert(args.end(), extra_args.begin(), extra_args.end());
     env.push_back("NOTIFY_SOCKET=" + notify_->path());

@@ -25,11 +25,12 @@ TEST_F(DaemonTest, MalformedRequestGets400WithJsonError) {
 TEST_F(DaemonTest, OversizeBodyGets413AndOversizeHeadersGet431) {
   start();
   std::string big(2 * 1024 * 1024, 'x');
-  std::string raw = raw_exchange(
-      port_,
-      "POST /api/v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-      "Content-Length: " + std::to_string(big.size()) + "\r\n\r\n" + big,
-      milliseconds(3000));
+  std::string raw =
+      raw_exchange(port_,
+                   "POST /api/v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                   "Content-Length: " +
+                       std::to_string(big.size()) + "\r\n\r\n" + big,
+                   milliseconds(3000));
   EXPECT_EQ(raw.rfind("HTTP/1.1 413", 0), 0u) << raw.substr(0, 200);
   EXPECT_NE(body_of(raw).find("payload_too_large"), std::string::npos);
 
@@ -77,7 +78,8 @@ TEST_F(DaemonTest, ConnectionLimitAnswers503) {
   HttpClient a(port_), b(port_);
   EXPECT_EQ(a.get("/healthz").status, 200);
   EXPECT_EQ(b.get("/healthz").status, 200);
-  std::string raw = raw_exchange(port_, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", milliseconds(2000));
+  std::string raw =
+      raw_exchange(port_, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", milliseconds(2000));
   EXPECT_EQ(raw.rfind("HTTP/1.1 503", 0), 0u) << raw;
   EXPECT_NE(body_of(raw).find("too_many_connections"), std::string::npos);
   EXPECT_EQ(a.get("/healthz").status, 200);  // existing connections are unaffected
