@@ -47,7 +47,9 @@ Api::Api(ApiDeps deps)
 }
 
 void Api::reconfigure(const Config& config) {
+  const auto iterations = deps_.config.auth.pin_hash_iterations;  // not reloadable
   deps_.config.auth = config.auth;
+  deps_.config.auth.pin_hash_iterations = iterations;
   user_limiter_.configure(config.auth.max_failed_signins, config.auth.lockout);
   device_limiter_.configure(3 * config.auth.max_failed_signins, config.auth.lockout);
 }
@@ -128,13 +130,17 @@ awaitable<Response> Api::dispatch(Call& call) {
     co_return res;
   }
   call.route = found->pattern;
+  // Requests refused for being rate-limited (429) are counted in /metrics but not audited: the
+  // lockout exists so that a flood of attempts does not become a flood of writes.
   if (auto denied = co_await authenticate(call, *found)) {
-    if (call.who.device && is_state_changing(call.req.method()))
+    if (call.who.device && is_state_changing(call.req.method()) &&
+        denied->result() != Status::too_many_requests)
       co_await audit_failure(call, *denied);
     co_return std::move(*denied);
   }
   Response res = co_await (this->*(found->handler))(call);
-  if (!call.audited && call.who.device && is_state_changing(call.req.method()))
+  if (!call.audited && call.who.device && is_state_changing(call.req.method()) &&
+      res.result() != Status::too_many_requests)
     co_await audit_failure(call, res);
   co_return res;
 }

@@ -1,5 +1,6 @@
-// Credentials at rest: device and session tokens are 256-bit random strings stored as SHA-256;
-// PINs and badges are low-entropy, so PINs are stored as salted PBKDF2-HMAC-SHA256.
+// Credentials at rest: device and session tokens are 256-bit random strings stored as SHA-256.
+// A badge barcode identifies a person, like a user name, and is stored as plain SHA-256 so it can
+// be looked up; the secret is the PIN, low-entropy, so it is stored as salted PBKDF2-HMAC-SHA256.
 // All functions are thread-safe; PIN hashing is slow on purpose and belongs on the blocking pool.
 #pragma once
 

@@ -1,7 +1,7 @@
 // Rate limit for failed sign-ins and manager overrides: after max_failures failures within the
 // lockout window, a key (a user id or a device id) is locked out for the window. In memory and
-// loop-thread only: a restart forgets the counts, which is the trade-off for not writing to
-// disk on every wrong PIN (a flood of wrong PINs must not become a flood of fsyncs).
+// loop-thread only: a restart forgets the counts. Each failed attempt is audited (group-committed);
+// attempts refused while locked out are not, so a flood of wrong PINs stays a trickle of writes.
 #pragma once
 
 #include <chrono>

@@ -269,7 +269,11 @@ Result<Config> load_config(const std::string& file, const ConfigOverrides& overr
       return make_error("config_too_large", "configuration file '" + file + "' exceeds 1 MiB");
   }
   auto config = parse_config_text(text, overrides);
-  if (!config && !file.empty()) config.error().message = file + ": " + config.error().message;
+  if (!config && !file.empty()) {
+    Error e = config.error();  // result::error() returns a copy: build the new error
+    e.message = file + ": " + e.message;
+    return e;
+  }
   return config;
 }
 

@@ -10,7 +10,7 @@ namespace storeedge {
 
 using Duration = std::chrono::milliseconds;
 
-// Returns nothing for anything but a positive integer followed by one unit.
+// Returns nothing for anything but a non-negative integer followed by one unit.
 std::optional<Duration> parse_duration(std::string_view text);
 std::string format_duration(Duration d);
 

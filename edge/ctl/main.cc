@@ -4,6 +4,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -37,6 +40,27 @@ struct Args {
 int usage_error(const std::string& why) {
   std::cerr << "storeedgectl: " << why << "\n" << kUsage;
   return 2;
+}
+
+// The flags each command takes; anything else is a usage error, not silently ignored.
+std::optional<std::string> check_flags(const Args& a) {
+  static const std::map<std::vector<std::string>, std::vector<std::string>> allowed = {
+      {{"users", "add"}, {"id", "name", "role", "badge"}},
+      {{"users", "list"}, {}},
+      {{"users", "set-pin"}, {"id"}},
+      {{"users", "deactivate"}, {"id"}},
+      {{"devices", "enrol"}, {"id", "kind", "name"}},
+      {{"devices", "list"}, {}},
+      {{"devices", "revoke"}, {"id"}},
+      {{"audit"}, {"limit"}},
+  };
+  auto it = allowed.find(a.words);
+  if (it == allowed.end()) return "unknown command";
+  for (const auto& [flag, value] : a.flags) {
+    if (std::find(it->second.begin(), it->second.end(), flag) == it->second.end())
+      return "unknown option --" + flag + " for this command";
+  }
+  return std::nullopt;
 }
 
 int fail(const Error& e) {
@@ -178,7 +202,12 @@ int run(const Args& a, store::Connection& db, const Config& config) {
     return 0;
   }
   if (w == std::vector<std::string>{"audit"}) {
-    int limit = a.flags.contains("limit") ? std::atoi(flag("limit").c_str()) : 50;
+    int limit = 50;
+    if (a.flags.contains("limit")) {
+      const std::string& text = flag("limit");
+      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), limit);
+      if (ec != std::errc{} || end != text.data() + text.size()) limit = 0;
+    }
     if (limit < 1 || limit > 100000) return usage_error("--limit must be 1-100000");
     auto rows = auth::recent_audit(db, limit);
     if (!rows) return fail(rows.error());
@@ -211,6 +240,10 @@ int main(int argc, char** argv) {
         config_file = value;
       else if (key == "state-dir")
         overrides.state_dir = value;
+      else if (key == "tenant")
+        overrides.tenant = value;
+      else if (key == "store")
+        overrides.store = value;
       else
         a.flags[key] = value;
     } else {
@@ -218,9 +251,17 @@ int main(int argc, char** argv) {
     }
   }
   if (a.words.empty()) return usage_error("no command");
+  if (auto bad = check_flags(a)) return usage_error(*bad);
   auto config = load_config(config_file, overrides);
   if (!config) return fail(config.error());
-  auto db = store::open_store(resolve_state_dir(*config), *config);
+  const std::string dir = resolve_state_dir(*config);
+  // Only the commands that create the first manager or device may create a database; anything
+  // else on a missing one is almost certainly a mistyped --state-dir.
+  const bool creates = a.words == std::vector<std::string>{"users", "add"} ||
+                       a.words == std::vector<std::string>{"devices", "enrol"};
+  if (!creates && !std::filesystem::exists(std::filesystem::path(dir) / store::kDatabaseFile))
+    return fail(make_error("no_database", "no database in '" + dir + "' (check --state-dir)"));
+  auto db = store::open_store(dir, *config);
   if (!db) return fail(db.error());
   return run(a, *db, *config);
 }

@@ -146,7 +146,12 @@ void Daemon::reload() {
         c.store != config_.store || c.http.host != config_.http.host ||
         c.http.port != config_.http.port || c.http.tls_cert != config_.http.tls_cert ||
         c.http.tls_key != config_.http.tls_key || c.mqtt_uri != config_.mqtt_uri ||
-        c.database.write_queue_limit != config_.database.write_queue_limit)
+        c.http.allow_plain != config_.http.allow_plain ||
+        c.http.max_connections != config_.http.max_connections ||
+        c.auth.pin_hash_iterations != config_.auth.pin_hash_iterations ||
+        c.database.write_queue_limit != config_.database.write_queue_limit ||
+        c.database.max_group_size != config_.database.max_group_size ||
+        c.database.busy_timeout != config_.database.busy_timeout)
       log::warning("reload: some changed settings take effect only after a restart");
     log::set_level(c.log_level);
     HttpConfig http = config_.http;
@@ -159,7 +164,9 @@ void Daemon::reload() {
     api_->reconfigure(c);
     config_.log_level = c.log_level;
     config_.http = http;
+    const auto iterations = config_.auth.pin_hash_iterations;
     config_.auth = c.auth;
+    config_.auth.pin_hash_iterations = iterations;
     log::notice("configuration reloaded");
   }
   systemd::notify("READY=1\nSTATUS=" + status_line());

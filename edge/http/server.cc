@@ -68,12 +68,12 @@ asio::awaitable<void> Server::accept_loop() {
       co_await pause.async_wait(kTuple);
       continue;
     }
-    ++accepted_;
     if (connections_.size() >= config_.max_connections) {
       ++refused_;
       asio::co_spawn(ioc_, refuse_connection(std::move(socket)), asio::detached);
       continue;
     }
+    ++accepted_;
     asio::co_spawn(ioc_, run_connection(std::move(socket)), asio::detached);
   }
 }

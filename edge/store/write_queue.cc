@@ -78,7 +78,14 @@ void WriteQueue::fail_group(std::deque<Pending>& group, const Error& e) {
 void WriteQueue::note_environment_error(const Error& e) {
   std::lock_guard lock(mu_);
   ++failed_commits_;
-  if (health_.condition == "failed") return;
+  // Only a failed write or fsync (or corruption) leaves the file in doubt; busy, no memory or a
+  // read-only file fail this group and the next one may succeed.
+  if (health_.condition == "failed" ||
+      (e.code != "disk_full" && e.code != "io_error" && e.code != "corrupt")) {
+    if (e.code != "disk_full" && e.code != "io_error" && e.code != "corrupt")
+      log::warning("store: a group commit failed: " + e.code + ": " + e.message);
+    return;
+  }
   health_.writable = false;
   if (e.code == "disk_full") {
     health_.condition = "disk_full";

@@ -100,3 +100,37 @@ TEST_F(DaemonTest, RefusesAStateDirOfAnotherStore) {
 
 }  // namespace
 }  // namespace storeedge::testing
+
+namespace storeedge::testing {
+namespace {
+
+TEST_F(DaemonTest, CtlRefusesUnknownOptionsAndMissingDatabases) {
+  auto [code, out] = ctl({"users", "list"});
+  EXPECT_NE(code, 0);
+  EXPECT_NE(out.find("no database"), std::string::npos) << out;
+  provision();
+  auto [code2, out2] = ctl({"users", "list", "--tenant-id", "x"});
+  EXPECT_NE(code2, 0);
+  EXPECT_NE(out2.find("unknown option --tenant-id"), std::string::npos) << out2;
+  auto [code3, out3] = ctl({"audit", "--limit", "10abc"});
+  EXPECT_NE(code3, 0);
+  auto [code4, out4] = ctl({"users", "list"});
+  EXPECT_EQ(code4, 0);
+  EXPECT_NE(out4.find("m1\tmanager\tyes\tyes\tMaria Manager"), std::string::npos) << out4;
+  auto [code5, out5] = ctl({"audit"});
+  EXPECT_EQ(code5, 0);
+  EXPECT_NE(out5.find("ctl devices enrol\thh1\tok"), std::string::npos) << out5;
+}
+
+TEST_F(DaemonTest, ConfigErrorsNameTheFile) {
+  write_file(dir_.file("bad.toml"), "bogus = 1\n");
+  auto [code, out] =
+      run_command({STOREEDGED_BIN, "--config", dir_.file("bad.toml"), "--check-config"});
+  EXPECT_NE(code, 0);
+  EXPECT_NE(out.find(dir_.file("bad.toml") + ": unknown configuration key 'bogus'"),
+            std::string::npos)
+      << out;
+}
+
+}  // namespace
+}  // namespace storeedge::testing
