@@ -37,10 +37,14 @@ void apply_commands(FaultVfs& vfs, const std::string& commands) {
       continue;
     }
     lines >> arg;
-    if (verb == "disk_full") vfs.set_disk_full(arg != 0);
-    else if (verb == "fail_sync") vfs.fail_nth_sync(static_cast<int>(arg));
-    else if (verb == "fail_write") vfs.fail_nth_write(static_cast<int>(arg));
-    else if (verb == "sticky") vfs.set_sticky(arg != 0);
+    if (verb == "disk_full")
+      vfs.set_disk_full(arg != 0);
+    else if (verb == "fail_sync")
+      vfs.fail_nth_sync(static_cast<int>(arg));
+    else if (verb == "fail_write")
+      vfs.fail_nth_write(static_cast<int>(arg));
+    else if (verb == "sticky")
+      vfs.set_sticky(arg != 0);
   }
 }
 

@@ -93,8 +93,8 @@ bool NotifySocket::wait_for(const std::string& needle, std::chrono::milliseconds
   }
 }
 
-Process::Process(std::vector<std::string> argv, std::vector<std::string> env,
-                 std::string log_path, std::string stdin_text)
+Process::Process(std::vector<std::string> argv, std::vector<std::string> env, std::string log_path,
+                 std::string stdin_text)
     : log_path_(std::move(log_path)) {
   int in_pipe[2];
   if (::pipe2(in_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
@@ -148,7 +148,9 @@ std::optional<int> Process::wait(std::chrono::milliseconds timeout) {
   }
 }
 
-std::string Process::log() const { return read_file(log_path_); }
+std::string Process::log() const {
+  return read_file(log_path_);
+}
 
 std::pair<int, std::string> run_command(std::vector<std::string> argv,
                                         const std::string& stdin_text) {
@@ -165,14 +167,19 @@ boost::json::value HttpResult::json() const {
   return v;
 }
 
-HttpClient::HttpClient(int port) : port_(port) { connect(); }
+HttpClient::HttpClient(int port) : port_(port) {
+  connect();
+}
 
 void HttpClient::connect() {
   stream_.emplace(ioc_);
-  stream_->connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port_)));
+  stream_->connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port_)));
 }
 
-bool HttpClient::connected() const { return stream_ && stream_->socket().is_open(); }
+bool HttpClient::connected() const {
+  return stream_ && stream_->socket().is_open();
+}
 
 HttpResult HttpClient::request(const std::string& method, const std::string& target,
                                const std::string& body,

@@ -31,7 +31,8 @@ class ApiClockTest : public ::testing::Test {
                                   auth::hash_pin("1234", 1000), now));
     ASSERT_TRUE(auth::insert_device(*writer, {"hh1", "handheld", "HH", now, "test", std::nullopt},
                                     auth::sha256_hex(token_)));
-    reader_ = std::make_unique<store::Connection>(std::move(*store::open_reader(dir_.path(), config_)));
+    reader_ =
+        std::make_unique<store::Connection>(std::move(*store::open_reader(dir_.path(), config_)));
     writes_ = std::make_unique<store::WriteQueue>(std::move(*writer), store::WriteQueueOptions{});
     api_ = std::make_unique<Api>(ApiDeps{ioc_, *reader_, *writes_, pool_, clock_, config_, {}});
     server_ = std::make_unique<http::Server>(
@@ -88,12 +89,14 @@ TEST_F(ApiClockTest, SessionExpiresAfterItsTtl) {
 TEST_F(ApiClockTest, LockoutEndsAfterTheWindow) {
   HttpClient c(port_);
   for (int i = 0; i < 3; ++i)
-    EXPECT_EQ(c.post_json("/api/v1/sessions", R"({"user":"m1","pin":"0000"})", headers()).status, 401);
+    EXPECT_EQ(c.post_json("/api/v1/sessions", R"({"user":"m1","pin":"0000"})", headers()).status,
+              401);
   auto locked = c.post_json("/api/v1/sessions", R"({"user":"m1","pin":"1234"})", headers());
   EXPECT_EQ(locked.status, 429);
   EXPECT_EQ(locked.headers["retry-after"], "300");
   clock_.advance(std::chrono::minutes(5));
-  EXPECT_EQ(c.post_json("/api/v1/sessions", R"({"user":"m1","pin":"1234"})", headers()).status, 201);
+  EXPECT_EQ(c.post_json("/api/v1/sessions", R"({"user":"m1","pin":"1234"})", headers()).status,
+            201);
 }
 
 }  // namespace

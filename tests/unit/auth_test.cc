@@ -79,7 +79,8 @@ TEST_F(IdentityTest, SessionsExpireEndAndDieWithTheirUserOrDevice) {
   EXPECT_FALSE(*find_session(*db_, "s1", "2026-01-01T02:00:00.000Z"));  // expired
 
   ASSERT_TRUE(insert_session(*db_, "s2", {"a1", "hh1", "2026-01-01T02:00:00.000Z"}, "x"));
-  ASSERT_TRUE(update_user(*db_, "a1", std::nullopt, false, std::nullopt, "2026-01-01T00:30:00.000Z"));
+  ASSERT_TRUE(
+      update_user(*db_, "a1", std::nullopt, false, std::nullopt, "2026-01-01T00:30:00.000Z"));
   EXPECT_FALSE(*find_session(*db_, "s2", "2026-01-01T01:00:00.000Z"));  // user deactivated
 
   ASSERT_TRUE(update_user(*db_, "a1", std::nullopt, true, std::nullopt, "t"));
@@ -91,8 +92,9 @@ TEST_F(IdentityTest, SessionsExpireEndAndDieWithTheirUserOrDevice) {
 }
 
 TEST_F(IdentityTest, ValidationNamesTheField) {
-  EXPECT_NE(validate_new_user({"bad id", "N", Role::lead, std::nullopt, "1234"})->message.find("id"),
-            std::string::npos);
+  EXPECT_NE(
+      validate_new_user({"bad id", "N", Role::lead, std::nullopt, "1234"})->message.find("id"),
+      std::string::npos);
   EXPECT_NE(validate_new_user({"ok", "", Role::lead, std::nullopt, "1234"})->message.find("name"),
             std::string::npos);
   EXPECT_NE(validate_new_user({"ok", "N", Role::lead, std::nullopt, "12"})->message.find("pin"),

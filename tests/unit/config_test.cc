@@ -1,10 +1,11 @@
 // Configuration: defaults, file, flags, validation messages, and that the docs list every key.
+#include "core/config.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
 
-#include "core/config.h"
 #include "core/duration.h"
 #include "daemon/options.h"
 
@@ -91,7 +92,8 @@ TEST(Config, PlainHttpOffLoopbackNeedsTlsOrExplicitConsent) {
 }
 
 TEST(Options, FlagsAndErrors) {
-  auto o = daemon::parse_options({"--state-dir", "/x", "--http-listen=127.0.0.1:1", "--check-config"});
+  auto o =
+      daemon::parse_options({"--state-dir", "/x", "--http-listen=127.0.0.1:1", "--check-config"});
   ASSERT_TRUE(o);
   EXPECT_EQ(o->overrides.state_dir, "/x");
   EXPECT_EQ(o->overrides.http_listen, "127.0.0.1:1");

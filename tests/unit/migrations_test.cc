@@ -1,8 +1,9 @@
 // Schema migrations: a database at every earlier version upgrades to the latest in one step,
 // and a database newer than the build is refused untouched.
+#include "store/migrations.h"
+
 #include <gtest/gtest.h>
 
-#include "store/migrations.h"
 #include "store/state_dir.h"
 #include "support/harness.h"
 

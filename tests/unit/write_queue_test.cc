@@ -1,5 +1,7 @@
 // The write queue against real SQLite files: grouping, per-change rollback, and behaviour under
 // injected disk-full, write and fsync failures (nothing acknowledged is lost, nothing half-done).
+#include "store/write_queue.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,7 +11,6 @@
 #include <mutex>
 
 #include "store/state_dir.h"
-#include "store/write_queue.h"
 #include "support/fault_vfs.h"
 #include "support/harness.h"
 
@@ -99,14 +100,16 @@ TEST_F(WriteQueueTest, AFailingChangeRollsBackAloneInItsGroup) {
       },
       [](Result<void>) {});
   std::promise<Result<void>> a, b, c;
-  q->submit([](Connection& db) { return insert_row(db, 1); }, [&](Result<void> r) { a.set_value(r); });
+  q->submit([](Connection& db) { return insert_row(db, 1); },
+            [&](Result<void> r) { a.set_value(r); });
   q->submit(
       [](Connection& db) -> Result<void> {
         if (auto r = insert_row(db, 2); !r) return r;
         return insert_row(db, 1);  // duplicate key: this whole change must vanish
       },
       [&](Result<void> r) { b.set_value(r); });
-  q->submit([](Connection& db) { return insert_row(db, 3); }, [&](Result<void> r) { c.set_value(r); });
+  q->submit([](Connection& db) { return insert_row(db, 3); },
+            [&](Result<void> r) { c.set_value(r); });
   {
     std::lock_guard lock(mu);
     release = true;
