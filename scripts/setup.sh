@@ -10,6 +10,7 @@ packages=(
   # libraries
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libssl-dev libsystemd-dev libtomlplusplus-dev
+  libpaho-mqttpp-dev libpaho-mqtt-dev
   libgtest-dev libgmock-dev
   # real components used by the demo, the tests and the benchmarks
   mosquitto mosquitto-clients systemd wrk curl python3

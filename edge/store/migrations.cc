@@ -86,10 +86,118 @@ CREATE TABLE allocation_lines (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: the OMS sync (docs/sync.md) — the down-stream position, quarantine, the
+// transactional outbox with the store's up epoch, and the rest of the store's replica.
+constexpr std::string_view kV2 = R"sql(
+ALTER TABLE allocations ADD COLUMN customer TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE allocations ADD COLUMN pickup_person TEXT;
+ALTER TABLE allocations ADD COLUMN ship_to TEXT;
+ALTER TABLE allocations ADD COLUMN carrier TEXT;
+ALTER TABLE allocations ADD COLUMN service TEXT;
+ALTER TABLE allocations ADD COLUMN substitutions_allowed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE allocations ADD COLUMN notes TEXT;
+ALTER TABLE allocation_lines ADD COLUMN gtins TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE allocation_lines ADD COLUMN picked_qty INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE allocation_lines ADD COLUMN cancelled_qty INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE sync_down (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  epoch      TEXT,
+  applied    INTEGER NOT NULL DEFAULT 0,
+  snapshot   TEXT
+);
+INSERT INTO sync_down (id) VALUES (1);
+
+CREATE TABLE snapshot_seen (
+  kind TEXT NOT NULL,
+  key  TEXT NOT NULL,
+  PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+
+CREATE TABLE quarantine (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  received_at TEXT NOT NULL,
+  epoch       TEXT,
+  seq         INTEGER,
+  message_id  TEXT,
+  type        TEXT,
+  code        TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  payload     TEXT NOT NULL
+);
+
+CREATE TABLE outbox (
+  seq         INTEGER PRIMARY KEY,
+  id          TEXT NOT NULL UNIQUE,
+  type        TEXT NOT NULL,
+  payload     TEXT NOT NULL,
+  created_at  TEXT NOT NULL,
+  acked_at    TEXT,
+  nack_code   TEXT,
+  nack_reason TEXT
+);
+CREATE INDEX outbox_unacked ON outbox (seq) WHERE acked_at IS NULL;
+INSERT INTO store_meta (key, value) VALUES ('up_epoch', 'edge-' || lower(hex(randomblob(8))));
+
+CREATE TABLE store_config (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE catalog_items (
+  sku         TEXT PRIMARY KEY,
+  description TEXT NOT NULL,
+  unit_price  INTEGER NOT NULL,
+  currency    TEXT NOT NULL,
+  returnable  INTEGER NOT NULL,
+  location    TEXT,
+  updated_at  TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE catalog_gtins (
+  gtin TEXT PRIMARY KEY,
+  sku  TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE returnable_orders (
+  order_id   TEXT PRIMARY KEY,
+  document   TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE receipt_barcodes (
+  barcode  TEXT PRIMARY KEY,
+  order_id TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE labels (
+  allocation_id  TEXT NOT NULL,
+  package        TEXT NOT NULL,
+  carrier        TEXT,
+  service        TEXT,
+  tracking       TEXT,
+  format         TEXT,
+  data           TEXT,
+  failure_code   TEXT,
+  failure_reason TEXT,
+  received_at    TEXT NOT NULL,
+  PRIMARY KEY (allocation_id, package)
+) WITHOUT ROWID;
+
+CREATE TABLE put_back_work (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  allocation_id TEXT NOT NULL,
+  sku           TEXT NOT NULL,
+  qty           INTEGER NOT NULL CHECK (qty > 0),
+  created_at    TEXT NOT NULL,
+  done_at       TEXT
+);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> all = {kV1};
+  static const std::vector<std::string_view> all = {kV1, kV2};
   return all;
 }
 

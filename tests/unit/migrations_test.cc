@@ -37,6 +37,39 @@ TEST(Migrations, UpgradesFromEveryEarlierVersion) {
   }
 }
 
+// Data written under version 1 survives the upgrade, with the new columns at their defaults.
+TEST(Migrations, Version1DataSurvivesTheUpgrade) {
+  TempDir dir;
+  {
+    auto db = Connection::open(dir.file(kDatabaseFile), {});
+    ASSERT_TRUE(migrate(*db, 1));
+    ASSERT_TRUE(db->exec(
+        "INSERT INTO store_meta VALUES ('tenant', 'demo'), ('store', 'S001');"
+        "INSERT INTO users VALUES ('m1', 'M', 'manager', NULL, 'h', 1, 't', 't');"
+        "INSERT INTO allocations (allocation_id, order_id, kind, created_at, updated_at)"
+        " VALUES ('A-1', 'W1', 'bopis', 't', 't');"
+        "INSERT INTO allocation_lines (allocation_id, line, sku, qty, unit_price, currency)"
+        " VALUES ('A-1', '1', 'SKU-1', 2, 100, 'EUR');"
+        "INSERT INTO audit_log (at, action, result) VALUES ('t', 'a', 'ok');"));
+  }
+  auto db = open_store(dir.path(), Config{});
+  ASSERT_TRUE(db) << db.error().message;
+  auto st = db->prepare(
+      "SELECT u.role, a.state, a.customer, l.picked_qty, l.gtins, (SELECT count(*) FROM"
+      " audit_log), (SELECT applied FROM sync_down), (SELECT value FROM store_meta WHERE key ="
+      " 'up_epoch') FROM users u, allocations a JOIN allocation_lines l USING (allocation_id)");
+  ASSERT_TRUE(st);
+  ASSERT_TRUE(*(*st)->step());
+  EXPECT_EQ((*st)->column_text(0), "manager");
+  EXPECT_EQ((*st)->column_text(1), "open");
+  EXPECT_EQ((*st)->column_text(2), "{}");
+  EXPECT_EQ((*st)->column_int(3), 0);
+  EXPECT_EQ((*st)->column_text(4), "[]");
+  EXPECT_EQ((*st)->column_int(5), 1);
+  EXPECT_EQ((*st)->column_int(6), 0);
+  EXPECT_EQ((*st)->column_text(7).rfind("edge-", 0), 0u);
+}
+
 TEST(Migrations, RefusesANewerDatabase) {
   TempDir dir;
   const std::string path = dir.file(kDatabaseFile);

@@ -1,0 +1,54 @@
+// Applies the OMS's down stream to the store's replica exactly once (contract §3): a message's
+// effect and the new `applied` position commit in the same transaction — the caller's
+// write-queue change. Refused messages are quarantined and still advance the position, so the
+// stream moves on. The conflict rules of contract §6 live here. Functions run inside a
+// transaction the caller owns.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "store/database.h"
+#include "sync/contract.h"
+
+namespace storeedge::sync {
+
+struct DownPosition {
+  std::optional<std::string> epoch;
+  std::int64_t applied = 0;
+  std::optional<std::string> snapshot;  // set between snapshot.begin and snapshot.end
+};
+[[nodiscard]] Result<DownPosition> load_down_position(store::Connection& db);
+
+enum class Disposition {
+  applied,        // took effect; the position moved to its seq
+  quarantined,    // refused and kept with the reason; a nack is owed
+  duplicate,      // already applied (seq <= applied): acknowledge again
+  gap,            // seq > applied + 1: hold it and ask for a replay from applied + 1
+  epoch_refused,  // a new epoch that does not start with snapshot.begin: ask for a resync
+};
+
+// What a nack must cite; fields are absent when the payload did not reveal them.
+struct Cited {
+  std::optional<std::string> epoch, id, type;
+  std::optional<std::int64_t> seq;
+};
+
+struct Outcome {
+  Disposition disposition;
+  std::optional<Error> refusal;  // quarantined: the nack's code and reason
+  bool advanced = false;         // the position moved (applied or quarantined in turn)
+  Cited cited;
+};
+
+// A sequenced message that passed contract validation.
+[[nodiscard]] Result<Outcome> apply_down(store::Connection& db, const Envelope& m,
+                                         std::string_view payload, std::string_view now);
+
+// A payload that failed validation (`why` holds the nack code). If it names the next seq of
+// the current epoch it is quarantined and the position advances; otherwise it is quarantined
+// where it stands (an unreadable payload has no place in the stream).
+[[nodiscard]] Result<Outcome> quarantine_invalid(store::Connection& db, std::string_view payload,
+                                                 const Error& why, std::string_view now);
+
+}  // namespace storeedge::sync

@@ -1,0 +1,132 @@
+#include "sync/outbox.h"
+
+#include "sync/contract.h"
+
+namespace storeedge::sync {
+
+namespace {
+
+Result<std::string> meta(Connection& db, std::string_view key) {
+  auto st = db.prepare("SELECT value FROM store_meta WHERE key = ?1");
+  if (!st) return st.error();
+  (*st)->bind(1, key);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  if (!*row) return make_error("corrupt", "store_meta has no " + std::string(key));
+  std::string v = (*st)->column_text(0);
+  (*st)->reset();
+  return v;
+}
+
+Result<std::int64_t> scalar(Connection& db, std::string_view sql) {
+  auto st = db.prepare(sql);
+  if (!st) return st.error();
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  std::int64_t v = *row ? (*st)->column_int(0) : 0;
+  (*st)->reset();
+  return v;
+}
+
+}  // namespace
+
+Result<UpIdentity> load_up_identity(Connection& db) {
+  auto store = meta(db, "store");
+  if (!store) return store.error();
+  auto epoch = meta(db, "up_epoch");
+  if (!epoch) return epoch.error();
+  return UpIdentity{*store, *epoch};
+}
+
+Result<std::int64_t> enqueue(Connection& db, std::string_view type, boost::json::object body,
+                             std::string_view at) {
+  if (!is_sequenced(Direction::up, type))
+    return make_error("internal", "not a sequenced up type: " + std::string(type));
+  if (auto valid = validate_body(Direction::up, type, body); !valid)
+    return make_error("internal", "outgoing " + std::string(type) +
+                                      " breaks the contract: " + valid.error().message);
+  auto identity = load_up_identity(db);
+  if (!identity) return identity.error();
+  auto last = scalar(db, "SELECT coalesce(max(seq), 0) FROM outbox");
+  if (!last) return last.error();
+  const std::int64_t seq = *last + 1;
+  Envelope e{std::string(type),
+             identity->epoch + "-" + std::to_string(seq),
+             identity->store,
+             identity->epoch,
+             seq,
+             std::string(at),
+             std::move(body)};
+  auto st = db.prepare(
+      "INSERT INTO outbox (seq, id, type, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!st) return st.error();
+  (*st)->bind(1, seq).bind(2, e.id).bind(3, type).bind(4, serialize(e)).bind(5, at);
+  if (auto r = (*st)->run(); !r) return r.error();
+  return seq;
+}
+
+Result<std::vector<OutboxRow>> pending(Connection& db, std::int64_t from_seq, int limit) {
+  auto st = db.prepare(
+      "SELECT seq, id, type, payload FROM outbox WHERE seq >= ?1 AND acked_at IS NULL"
+      " AND nack_code IS NULL ORDER BY seq LIMIT ?2");
+  if (!st) return st.error();
+  (*st)->bind(1, from_seq).bind(2, std::int64_t{limit});
+  std::vector<OutboxRow> rows;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    rows.push_back({(*st)->column_int(0), (*st)->column_text(1), (*st)->column_text(2),
+                    (*st)->column_text(3)});
+  }
+  return rows;
+}
+
+Result<std::int64_t> acknowledge(Connection& db, std::string_view epoch, std::int64_t through,
+                                 std::string_view at) {
+  auto identity = load_up_identity(db);
+  if (!identity) return identity.error();
+  if (epoch != identity->epoch) return std::int64_t{0};
+  auto st = db.prepare("UPDATE outbox SET acked_at = ?2 WHERE seq <= ?1 AND acked_at IS NULL");
+  if (!st) return st.error();
+  if (auto r = (*st)->bind(1, through).bind(2, at).run(); !r) return r.error();
+  return db.changes();
+}
+
+Result<bool> record_nack(Connection& db, std::string_view epoch, std::int64_t seq,
+                         std::string_view code, std::string_view reason, std::string_view at) {
+  auto identity = load_up_identity(db);
+  if (!identity) return identity.error();
+  if (epoch != identity->epoch) return false;
+  // A nacked row is settled: it leaves the resend window and stays as an exception.
+  auto st = db.prepare(
+      "UPDATE outbox SET nack_code = ?2, nack_reason = ?3, acked_at = coalesce(acked_at, ?4)"
+      " WHERE seq = ?1 AND nack_code IS NULL");
+  if (!st) return st.error();
+  if (auto r = (*st)->bind(1, seq).bind(2, code).bind(3, reason).bind(4, at).run(); !r)
+    return r.error();
+  return db.changes() > 0;
+}
+
+Result<OutboxFigures> outbox_figures(Connection& db) {
+  OutboxFigures f;
+  auto last = scalar(db, "SELECT coalesce(max(seq), 0) FROM outbox");
+  if (!last) return last.error();
+  f.next = *last + 1;
+  auto first_open = scalar(db, "SELECT coalesce(min(seq), 0) FROM outbox WHERE acked_at IS NULL");
+  if (!first_open) return first_open.error();
+  f.acked = *first_open == 0 ? *last : *first_open - 1;
+  auto depth = scalar(db, "SELECT count(*) FROM outbox WHERE acked_at IS NULL");
+  if (!depth) return depth.error();
+  f.depth = *depth;
+  auto exceptions = scalar(db, "SELECT count(*) FROM outbox WHERE nack_code IS NOT NULL");
+  if (!exceptions) return exceptions.error();
+  f.exceptions = *exceptions;
+  auto st = db.prepare("SELECT min(created_at) FROM outbox WHERE acked_at IS NULL");
+  if (!st) return st.error();
+  if (auto row = (*st)->step(); row && *row) f.oldest_unacked_at = (*st)->column_optional(0);
+  (*st)->reset();
+  return f;
+}
+
+}  // namespace storeedge::sync
