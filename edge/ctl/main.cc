@@ -13,6 +13,7 @@
 #include "auth/identity.h"
 #include "auth/secrets.h"
 #include "core/clock.h"
+#include "ctl/sync_commands.h"
 #include "store/state_dir.h"
 
 namespace {
@@ -30,7 +31,10 @@ const char* const kUsage =
     "                            (prints the device token once; only its hash is stored)\n"
     "  devices list\n"
     "  devices revoke --id ID\n"
-    "  audit [--limit N]\n";
+    "  audit [--limit N]\n"
+    "  sync status               (OMS sync: epochs, applied, outbox, quarantine, exceptions)\n"
+    "  sync quarantine [--limit N | --id N]   (refused down messages; --id shows one payload)\n"
+    "  sync exceptions [--limit N | --seq N]  (up messages the OMS nacked)\n";
 
 struct Args {
   std::vector<std::string> words;
@@ -53,6 +57,9 @@ std::optional<std::string> check_flags(const Args& a) {
       {{"devices", "list"}, {}},
       {{"devices", "revoke"}, {"id"}},
       {{"audit"}, {"limit"}},
+      {{"sync", "status"}, {}},
+      {{"sync", "quarantine"}, {"limit", "id"}},
+      {{"sync", "exceptions"}, {"limit", "seq"}},
   };
   auto it = allowed.find(a.words);
   if (it == allowed.end()) return "unknown command";
@@ -201,6 +208,7 @@ int run(const Args& a, store::Connection& db, const Config& config) {
     std::cout << "revoked " << flag("id") << "\n";
     return 0;
   }
+  if (!w.empty() && w[0] == "sync") return ctl::run_sync(w, a.flags, db);
   if (w == std::vector<std::string>{"audit"}) {
     int limit = 50;
     if (a.flags.contains("limit")) {

@@ -134,3 +134,26 @@ TEST_F(DaemonTest, ConfigErrorsNameTheFile) {
 
 }  // namespace
 }  // namespace storeedge::testing
+
+namespace storeedge::testing {
+namespace {
+
+TEST_F(DaemonTest, CtlSyncStatusReportsTheStreams) {
+  provision();
+  auto [code, out] = ctl({"sync", "status"});
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("down applied:    0\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("up epoch:        edge-"), std::string::npos) << out;
+  EXPECT_NE(out.find("outbox depth:    0\n"), std::string::npos) << out;
+  auto [code2, out2] = ctl({"sync", "quarantine"});
+  EXPECT_EQ(code2, 0);
+  EXPECT_EQ(out2, "ID\tRECEIVED\tEPOCH\tSEQ\tTYPE\tCODE\tREASON\n");
+  auto [code3, out3] = ctl({"sync", "exceptions", "--seq", "7"});
+  EXPECT_EQ(code3, 1);
+  EXPECT_NE(out3.find("not_found"), std::string::npos);
+  auto [code4, out4] = ctl({"sync", "bogus"});
+  EXPECT_NE(code4, 0);
+}
+
+}  // namespace
+}  // namespace storeedge::testing
