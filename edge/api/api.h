@@ -57,8 +57,10 @@ struct ApiDeps {
   BlockingPool& pool;
   const Clock& clock;
   Config config;
-  // Appends the other components' metrics (HTTP server, write queue) to /metrics.
+  // Appends the other components' metrics (HTTP server, write queue, sync) to /metrics.
   std::function<void(std::string&)> extra_metrics;
+  // The OMS sync's state for /readyz (informational: offline is a normal state, not unready).
+  std::function<boost::json::object()> sync_status;
 };
 
 class Api {

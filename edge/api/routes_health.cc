@@ -49,8 +49,10 @@ awaitable<Response> Api::get_readyz(Call&) {
   }
   database["readable"] = readable;
   const bool ready = health.writable && readable;
+  boost::json::object checks{{"database", database}};
+  if (deps_.sync_status) checks["sync"] = deps_.sync_status();
   co_return http::json_response(ready ? Status::ok : Status::service_unavailable,
-                                {{"ready", ready}, {"checks", {{"database", database}}}});
+                                {{"ready", ready}, {"checks", std::move(checks)}});
 }
 
 awaitable<Response> Api::get_openapi(Call&) {

@@ -59,11 +59,19 @@ int Daemon::run() {
     log::error(tls.error().message);
     return 1;
   }
+  sync_ = std::make_unique<sync::SyncEngine>(ioc_, *writes_, *reader_, clock_, config_);
+  auto metrics = [this](std::string& out) {
+    server_->append_metrics(out);
+    writes_->append_metrics(out);
+    sync_->append_metrics(out);
+  };
+  auto sync_status = [this] {
+    const auto f = sync_->figures();
+    return boost::json::object{
+        {"connected", f.connected}, {"down_epoch", f.down_epoch}, {"applied", f.applied}};
+  };
   api_ = std::make_unique<api::Api>(
-      api::ApiDeps{ioc_, *reader_, *writes_, *pool_, clock_, config_, [this](std::string& out) {
-                     server_->append_metrics(out);
-                     writes_->append_metrics(out);
-                   }});
+      api::ApiDeps{ioc_, *reader_, *writes_, *pool_, clock_, config_, metrics, sync_status});
   server_ = std::make_unique<http::Server>(
       ioc_, config_.http,
       [this](const http::Request& req, const http::RequestInfo& info) {
@@ -90,12 +98,14 @@ int Daemon::run() {
 
   log::notice("storeedged " STOREEDGE_VERSION " serving " + listen_address_ + " for tenant " +
               config_.tenant + " store " + config_.store + ", state in " + state_dir_);
-  // The MQTT link to the OMS is added by the sync module; until then the store runs offline.
+  // The OMS link connects in the background; no broker is a normal, offline state.
+  sync_->start();
   systemd::notify("READY=1\nSTATUS=" + status_line());
   ioc_.run();
 
   server_.reset();
   api_.reset();
+  sync_.reset();
   pool_->stop();
   writes_->stop();
   writes_.reset();
@@ -128,6 +138,7 @@ void Daemon::begin_shutdown() {
   log::notice("storeedged stopping: finishing in-flight requests");
   watchdog_timer_.cancel();
   probe_timer_.cancel();
+  sync_->stop();
   server_->shutdown(config_.http.shutdown_grace, [this] {
     // Everything the server acknowledged is committed; the remaining queue drains in stop().
     signals_.cancel();

@@ -13,6 +13,7 @@
 #include "core/config.h"
 #include "http/server.h"
 #include "store/write_queue.h"
+#include "sync/engine.h"
 
 namespace storeedge::daemon {
 
@@ -44,6 +45,7 @@ class Daemon {
   std::unique_ptr<store::Connection> reader_;
   std::unique_ptr<store::WriteQueue> writes_;
   std::unique_ptr<BlockingPool> pool_;
+  std::unique_ptr<sync::SyncEngine> sync_;
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<http::Server> server_;
   std::string listen_address_;

@@ -1,0 +1,345 @@
+#include "sync/engine.h"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_to.hpp>
+
+#include "core/log.h"
+#include "core/metrics.h"
+#include "sync/contract.h"
+#include "sync/down_applier.h"
+#include "sync/outbox.h"
+
+namespace storeedge::sync {
+
+namespace json = boost::json;
+
+namespace {
+constexpr std::size_t kMaxBatch = 2000;   // down messages per transaction
+constexpr std::size_t kMaxHeld = 10'000;  // messages held behind a gap
+constexpr std::int64_t kWindow = 1000;    // outbox messages published, not yet PUBACKed
+}  // namespace
+
+// One transaction's worth of down messages and what became of each.
+struct SyncEngine::Batch {
+  std::vector<std::string> payloads;
+  std::vector<Outcome> outcomes;
+  std::vector<std::pair<std::string, json::object>> controls;  // control messages received
+  bool outbox_grew = false;
+  std::string down_epoch;
+  std::int64_t applied = 0;
+};
+
+SyncEngine::SyncEngine(boost::asio::io_context& ioc, store::WriteQueue& writes,
+                       store::Connection& reader, const Clock& clock, const Config& config)
+    : ioc_(ioc),
+      writes_(writes),
+      reader_(reader),
+      clock_(clock),
+      store_(config.store),
+      ack_timer_(ioc) {
+  const std::string base = "oms/v1/" + config.tenant + "/stores/" + config.store;
+  down_topic_ = base + "/down";
+  up_topic_ = base + "/up";
+  status_topic_ = base + "/status";
+  if (auto identity = load_up_identity(reader_)) up_epoch_ = identity->epoch;
+  if (auto pos = load_down_position(reader_)) {
+    down_epoch_ = pos->epoch.value_or("");
+    applied_ = pos->applied;
+  }
+  LinkOptions options;
+  options.uri = config.mqtt_uri;
+  options.client_id = "edge-" + config.tenant + "-" + config.store;
+  options.subscribe_topic = down_topic_;
+  options.will_topic = status_topic_;
+  options.will_payload = R"({"state":"offline"})";
+  link_ = std::make_unique<MqttLink>(
+      ioc, options,
+      LinkHandlers{[this] { on_connected(); },
+                   [this](std::string why) { log::info("sync: disconnected: " + why); },
+                   [this](std::string payload) { on_message(std::move(payload)); }});
+}
+
+SyncEngine::~SyncEngine() = default;
+
+void SyncEngine::start() {
+  link_->start();
+  arm_ack_timer();
+}
+
+void SyncEngine::stop() {
+  stopping_ = true;
+  ack_timer_.cancel();
+  // A clean disconnect suppresses the Will, so say "offline" first; the disconnect lets
+  // in-flight publishes finish.
+  if (link_->connected()) publish_status(false);
+  link_->stop();
+}
+
+void SyncEngine::on_connected() {
+  // Unacknowledged rows go again from the first one; the OMS deduplicates.
+  in_flight_ = 0;
+  if (auto rows = pending(reader_, 1, 1); rows && !rows->empty()) next_send_ = (*rows)[0].seq;
+  publish_status(true);
+  send_ack(true);
+  publish_outbox();
+}
+
+void SyncEngine::on_message(std::string payload) {
+  ++received_;
+  inbound_.push_back(std::move(payload));
+  if (!applying_) apply_next_batch();
+}
+
+void SyncEngine::apply_next_batch() {
+  if (inbound_.empty() || stopping_) return;
+  applying_ = true;
+  auto batch = std::make_shared<Batch>();
+  while (!inbound_.empty() && batch->payloads.size() < kMaxBatch) {
+    batch->payloads.push_back(std::move(inbound_.front()));
+    inbound_.pop_front();
+  }
+  const std::string at = now();
+  const std::string store = store_;
+  writes_.submit(
+      [batch, at, store](store::Connection& db) -> Result<void> {
+        batch->outcomes.clear();
+        batch->controls.clear();
+        batch->outbox_grew = false;
+        auto before = outbox_figures(db);
+        if (!before) return before.error();
+        for (const std::string& payload : batch->payloads) {
+          auto m = parse_message(payload, Direction::down, store);
+          if (!m) {
+            auto q = quarantine_invalid(db, payload, m.error(), at);
+            if (!q) return q.error();
+            batch->outcomes.push_back(*q);
+            continue;
+          }
+          if (!m->seq) {
+            if (m->type == "ack") {
+              auto r = acknowledge(db, json::value_to<std::string>(m->body.at("epoch")),
+                                   m->body.at("through").to_number<std::int64_t>(), at);
+              if (!r) return r.error();
+            } else if (m->type == "nack") {
+              const auto* seq = m->body.if_contains("seq");
+              const auto* epoch = m->body.if_contains("epoch");
+              if (seq && epoch) {
+                auto r = record_nack(db, json::value_to<std::string>(*epoch),
+                                     seq->to_number<std::int64_t>(),
+                                     json::value_to<std::string>(m->body.at("code")),
+                                     json::value_to<std::string>(m->body.at("reason")), at);
+                if (!r) return r.error();
+              }
+            }
+            batch->controls.emplace_back(m->type, m->body);
+            continue;
+          }
+          auto out = apply_down(db, *m, payload, at);
+          if (!out) return out.error();
+          batch->outcomes.push_back(*out);
+        }
+        auto after = outbox_figures(db);
+        if (!after) return after.error();
+        batch->outbox_grew = after->next != before->next;
+        auto pos = load_down_position(db);
+        if (!pos) return pos.error();
+        batch->down_epoch = pos->epoch.value_or("");
+        batch->applied = pos->applied;
+        return {};
+      },
+      [this, batch](Result<void> r) {
+        boost::asio::post(ioc_, [this, batch, r = std::move(r)] {
+          if (!r) {
+            // Nothing of the batch took effect; the OMS resends what we have not acknowledged.
+            log::warning("sync: could not apply " + std::to_string(batch->payloads.size()) +
+                         " message(s): " + r.error().message);
+            applying_ = false;
+            return;
+          }
+          on_batch_done(batch);
+        });
+      });
+}
+
+void SyncEngine::on_batch_done(const std::shared_ptr<Batch>& batch) {
+  applying_ = false;
+  const bool new_epoch = batch->down_epoch != down_epoch_;
+  down_epoch_ = batch->down_epoch;
+  applied_ = batch->applied;
+  if (new_epoch) held_.clear();
+  for (std::size_t i = 0; i < batch->outcomes.size(); ++i) {
+    const Outcome& o = batch->outcomes[i];
+    switch (o.disposition) {
+      case Disposition::applied:
+        break;
+      case Disposition::duplicate:
+        ++duplicates_;
+        acked_sent_ = -1;  // acknowledge again
+        break;
+      case Disposition::quarantined: {
+        ++quarantined_;
+        json::object nack{{"code", o.refusal->code}, {"reason", o.refusal->message}};
+        if (o.cited.epoch) nack["epoch"] = *o.cited.epoch;
+        if (o.cited.seq) nack["seq"] = *o.cited.seq;
+        if (o.cited.id) nack["id"] = *o.cited.id;
+        send_control("nack", std::move(nack));
+        break;
+      }
+      case Disposition::gap:
+        ++gaps_;
+        if (held_.size() < kMaxHeld) held_.emplace(*o.cited.seq, batch->payloads[i]);
+        break;
+      case Disposition::epoch_refused:
+        send_control("resync.request", {{"epoch", *o.cited.epoch}, {"from", 1}});
+        break;
+    }
+  }
+  for (const auto& [type, body] : batch->controls) {
+    if (type == "replay.request" && json::value_to<std::string>(body.at("epoch")) == up_epoch_) {
+      next_send_ = std::min(next_send_, body.at("from").to_number<std::int64_t>());
+      in_flight_ = 0;
+    }
+  }
+  // Held messages whose turn has come go back in line, in order; a remaining gap asks the OMS.
+  std::erase_if(held_, [&](const auto& kv) { return kv.first <= applied_; });
+  if (!held_.empty()) {
+    if (held_.begin()->first == applied_ + 1) {
+      for (auto& [seq, payload] : held_) inbound_.push_front(std::move(payload));
+      std::reverse(inbound_.begin(), inbound_.begin() + static_cast<long>(held_.size()));
+      held_.clear();
+    } else if (resync_from_sent_ != applied_ + 1) {
+      send_control("resync.request", {{"epoch", down_epoch_}, {"from", applied_ + 1}});
+      resync_from_sent_ = applied_ + 1;
+    }
+  }
+  if (batch->outbox_grew) kick();
+  publish_outbox();  // acks may have freed room
+  apply_next_batch();
+}
+
+void SyncEngine::send_control(const std::string& type, json::object body) {
+  Envelope e{type,
+             up_epoch_ + "-c" + std::to_string(++control_id_) + "-" +
+                 std::to_string(clock_.now().time_since_epoch().count() % 1'000'000'000),
+             store_,
+             up_epoch_,
+             std::nullopt,
+             now(),
+             std::move(body)};
+  link_->publish(up_topic_, serialize(e), false, [](bool) {});
+}
+
+void SyncEngine::send_ack(bool force) {
+  if (!link_->connected() || down_epoch_.empty()) return;
+  if (!force && acked_sent_ == applied_) return;
+  acked_sent_ = applied_;
+  send_control("ack", {{"epoch", down_epoch_}, {"through", applied_}});
+}
+
+void SyncEngine::arm_ack_timer() {
+  ack_timer_.expires_after(std::chrono::seconds(1));
+  ack_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    send_ack(false);
+    publish_outbox();
+    arm_ack_timer();
+  });
+}
+
+void SyncEngine::kick() {
+  publish_outbox();
+}
+
+void SyncEngine::publish_outbox() {
+  if (!link_->connected() || stopping_ || in_flight_ >= kWindow) return;
+  auto rows = pending(reader_, next_send_, static_cast<int>(kWindow - in_flight_));
+  if (!rows) {
+    log::warning("sync: cannot read the outbox: " + rows.error().message);
+    return;
+  }
+  for (auto& row : *rows) {
+    ++in_flight_;
+    next_send_ = row.seq + 1;
+    link_->publish(up_topic_, std::move(row.payload), false, [this](bool ok) {
+      --in_flight_;
+      if (ok) {
+        ++published_;
+        publish_outbox();
+      }
+    });
+  }
+}
+
+void SyncEngine::publish_status(bool online) {
+  json::object status{
+      {"state", online ? "online" : "offline"}, {"at", now()}, {"version", STOREEDGE_VERSION}};
+  if (online) {
+    status["down"] = {{"epoch", down_epoch_}, {"applied", applied_}};
+    if (auto f = outbox_figures(reader_)) {
+      status["up"] = {{"epoch", up_epoch_}, {"next", f->next}, {"acked", f->acked}};
+      status["outbox"] = f->depth;
+    }
+  }
+  link_->publish(status_topic_, json::serialize(status), true, [](bool) {});
+}
+
+SyncFigures SyncEngine::figures() const {
+  return {link_->connected(),
+          down_epoch_,
+          applied_,
+          static_cast<std::int64_t>(held_.size()),
+          in_flight_,
+          received_,
+          quarantined_,
+          duplicates_,
+          gaps_,
+          published_};
+}
+
+void SyncEngine::append_metrics(std::string& out) const {
+  using metrics::append_header;
+  using metrics::append_sample;
+  const SyncFigures f = figures();
+  auto gauge = [&](const char* name, const char* help, double v) {
+    append_header(out, name, "gauge", help);
+    append_sample(out, name, "", v);
+  };
+  auto counter = [&](const char* name, const char* help, double v) {
+    append_header(out, name, "counter", help);
+    append_sample(out, name, "", v);
+  };
+  gauge("storeedge_sync_connected", "1 while the MQTT link to the OMS is up.", f.connected);
+  gauge("storeedge_sync_down_applied", "Highest contiguously applied down seq.",
+        static_cast<double>(f.applied));
+  gauge("storeedge_sync_down_held", "Down messages held behind a gap.",
+        static_cast<double>(f.held));
+  counter("storeedge_sync_down_received_total", "Down messages received.",
+          static_cast<double>(f.received));
+  counter("storeedge_sync_down_quarantined_total", "Down messages refused and quarantined.",
+          static_cast<double>(f.quarantined));
+  counter("storeedge_sync_down_duplicates_total", "Down messages already applied.",
+          static_cast<double>(f.duplicates));
+  counter("storeedge_sync_down_gaps_total", "Down messages that arrived ahead of a gap.",
+          static_cast<double>(f.gaps));
+  counter("storeedge_sync_up_published_total", "Outbox messages the broker accepted (PUBACK).",
+          static_cast<double>(f.published));
+  if (auto o = outbox_figures(reader_)) {
+    gauge("storeedge_sync_outbox_depth", "Outbox messages the OMS has not acknowledged.",
+          static_cast<double>(o->depth));
+    gauge("storeedge_sync_outbox_exceptions", "Outbox messages the OMS refused (nack).",
+          static_cast<double>(o->exceptions));
+    double age = 0;
+    if (o->oldest_unacked_at) {
+      // RFC 3339 text to seconds: compare with now in the same form via the clock.
+      std::tm tm{};
+      if (strptime(o->oldest_unacked_at->c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) {
+        const auto then = std::chrono::system_clock::from_time_t(timegm(&tm));
+        age = std::chrono::duration<double>(clock_.now() - then).count();
+      }
+    }
+    gauge("storeedge_sync_outbox_oldest_age_seconds",
+          "Age of the oldest unacknowledged outbox message.", age);
+  }
+}
+
+}  // namespace storeedge::sync

@@ -1,0 +1,81 @@
+// The OMS sync on the loop: feeds arriving down messages through the applier in batches (one
+// write-queue change, so one fsync, per batch), answers with acks, nacks and resync requests,
+// and publishes the outbox in seq order with a bounded window. Loop thread only.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/json/object.hpp>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "core/config.h"
+#include "store/write_queue.h"
+#include "sync/mqtt_link.h"
+
+namespace storeedge::sync {
+
+struct SyncFigures {
+  bool connected = false;
+  std::string down_epoch;
+  std::int64_t applied = 0;
+  std::int64_t held = 0;
+  std::int64_t in_flight = 0;
+  std::uint64_t received = 0, quarantined = 0, duplicates = 0, gaps = 0, published = 0;
+};
+
+class SyncEngine {
+ public:
+  SyncEngine(boost::asio::io_context& ioc, store::WriteQueue& writes, store::Connection& reader,
+             const Clock& clock, const Config& config);
+  ~SyncEngine();
+  void start();
+  // Publishes the offline status and disconnects.
+  void stop();
+  // New outbox rows were committed: publish them when the window allows.
+  void kick();
+  SyncFigures figures() const;
+  void append_metrics(std::string& out) const;
+
+ private:
+  struct Batch;
+  void on_connected();
+  void on_message(std::string payload);
+  void apply_next_batch();
+  void on_batch_done(const std::shared_ptr<Batch>& batch);
+  void send_control(const std::string& type, boost::json::object body);
+  void send_ack(bool force);
+  void publish_outbox();
+  void publish_status(bool online);
+  void arm_ack_timer();
+  std::string now() const { return format_rfc3339(clock_.now()); }
+
+  boost::asio::io_context& ioc_;
+  store::WriteQueue& writes_;
+  store::Connection& reader_;
+  const Clock& clock_;
+  const std::string store_;
+  std::string up_epoch_;
+  std::string down_topic_, up_topic_, status_topic_;
+  std::unique_ptr<MqttLink> link_;
+  boost::asio::steady_timer ack_timer_;
+
+  std::deque<std::string> inbound_;
+  bool applying_ = false;
+  std::map<std::int64_t, std::string> held_;  // gap: seq → payload, bounded
+  std::string down_epoch_;
+  std::int64_t applied_ = 0;
+  std::int64_t acked_sent_ = -1;
+  std::int64_t resync_from_sent_ = 0;
+
+  std::int64_t next_send_ = 1;  // next outbox seq to publish
+  std::int64_t in_flight_ = 0;  // published, not yet PUBACKed
+  std::uint64_t received_ = 0, quarantined_ = 0, duplicates_ = 0, gaps_ = 0, published_ = 0;
+  std::uint64_t control_id_ = 0;
+  bool stopping_ = false;
+};
+
+}  // namespace storeedge::sync
