@@ -4,6 +4,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <map>
+#include <set>
 
 #include "sync/outbox.h"
 
@@ -472,7 +473,11 @@ Result<Outcome> apply_down(Connection& db, const Envelope& m, std::string_view p
   Outcome out{Disposition::applied, std::nullopt, true, cited};
   if (auto r = db.exec("SAVEPOINT effect"); !r) return r.error();
   if (auto r = apply_effect(db, m, *pos, now); !r) {
-    if (store::is_environment_error(r.error())) return r.error();
+    // Only the applier's own refusals quarantine a message; any other failure (busy, a
+    // constraint, a bug) fails the transaction, so the message is not lost but applied later.
+    static const std::set<std::string> refusals = {"unknown_allocation", "illegal_transition",
+                                                   "snapshot_mismatch", "snapshot_incomplete"};
+    if (!refusals.contains(r.error().code)) return r.error();
     (void)db.exec("ROLLBACK TO effect");
     out.disposition = Disposition::quarantined;
     out.refusal = r.error();
