@@ -1,41 +1,60 @@
 #!/usr/bin/env bash
 # The README's demo command: installs what is missing, builds the release binaries, provisions a
-# demo manager and handheld in ./var (once), and runs storeedged in the foreground on its
-# embedded defaults. Ctrl-C stops it.
+# demo manager and handheld in ./var (once), starts a local mosquitto (unless a broker already
+# listens on 1883) and the OMS simulator, and runs storeedged in the foreground on its embedded
+# defaults. Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 cmake --preset release -DBUILD_TESTING=OFF >/dev/null
-cmake --build --preset release --target storeedged storeedgectl
+cmake --build --preset release --target storeedged storeedgectl storeedge-omsim
 
-bin=build/release/edge
+bin=build/release
 state=var
+mkdir -p "$state"
 token_file="$state/demo-handheld.token"
-ctl() { "$bin/storeedgectl" --state-dir "$state" "$@"; }
+ctl() { "$bin/edge/storeedgectl" --state-dir "$state" "$@"; }
 
-if ! ctl users list | grep -q '^demo-manager'; then
+if ! ctl users list 2>/dev/null | grep -q '^demo-manager'; then
   echo 1234 | ctl users add --id demo-manager --name "Demo Manager" --role manager --badge DEMO-MGR
   echo 5678 | ctl users add --id demo-associate --name "Demo Associate" --role associate --badge DEMO-ASC
 fi
 if [ ! -s "$token_file" ]; then
   # The token is shown once at enrolment; the demo keeps it in the state dir (mode 600).
   id="demo-handheld-$(date +%s)"
-  umask 077
-  ctl devices enrol --id "$id" --kind handheld --name "Demo handheld" 2>/dev/null > "$token_file"
+  (umask 077; ctl devices enrol --id "$id" --kind handheld --name "Demo handheld" 2>/dev/null > "$token_file")
 fi
 token=$(cat "$token_file")
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT INT TERM
+
+if ! (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null; then
+  printf 'listener 1883 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 1000000\n' \
+    > "$state/mosquitto.conf"
+  mosquitto -c "$state/mosquitto.conf" > "$state/mosquitto.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/1883) 2>/dev/null && break; sleep 0.1; done
+fi
+"$bin/sync/storeedge-omsim" --broker tcp://127.0.0.1:1883 --rate 0.2 > "$state/omsim.log" 2>&1 &
+pids+=($!)
 
 cat <<MSG
 
 StoreEdge demo — store S001 of tenant "demo", state in ./$state
   Web/API:  http://127.0.0.1:8080/   (API description: /api/v1/openapi.yaml)
   Health:   http://127.0.0.1:8080/readyz    Metrics: http://127.0.0.1:8080/metrics
+  OMS:      a simulator sends allocations over MQTT (log: ./$state/omsim.log)
   Device token (demo handheld): $token
   Sign in:  curl -s -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \\
               -d '{"badge":"DEMO-MGR","pin":"1234"}' http://127.0.0.1:8080/api/v1/sessions
+  Then:     curl -s -H "Authorization: Bearer $token" -H "StoreEdge-Session: <session>" \\
+              http://127.0.0.1:8080/api/v1/allocations
+  Sync:     build/release/edge/storeedgectl --state-dir $state sync status
   People:   demo-manager (badge DEMO-MGR, PIN 1234), demo-associate (badge DEMO-ASC, PIN 5678)
   Stop with Ctrl-C.
 
 MSG
-exec "$bin/storeedged" --state-dir "$state"
+"$bin/edge/storeedged" --state-dir "$state"
