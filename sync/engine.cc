@@ -77,6 +77,7 @@ void SyncEngine::stop() {
 
 void SyncEngine::on_connected() {
   // Unacknowledged rows go again from the first one; the OMS deduplicates.
+  ++generation_;
   in_flight_ = 0;
   if (auto rows = pending(reader_, 1, 1); rows && !rows->empty()) next_send_ = (*rows)[0].seq;
   publish_status(true);
@@ -241,6 +242,7 @@ void SyncEngine::arm_ack_timer() {
   ack_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
     send_ack(false);
+    resend_if_stalled();
     publish_outbox();
     arm_ack_timer();
   });
@@ -248,6 +250,29 @@ void SyncEngine::arm_ack_timer() {
 
 void SyncEngine::kick() {
   publish_outbox();
+}
+
+// A row is done only when the OMS's ack covers it. When everything sent has been PUBACKed but
+// the OMS's ack has not moved for a while, the OMS lost some of it: send again from the first
+// unacknowledged row (the OMS deduplicates by epoch, seq and id).
+void SyncEngine::resend_if_stalled() {
+  auto rows = pending(reader_, 1, 1);
+  if (!rows || rows->empty()) {
+    oms_stalled_since_.reset();
+    return;
+  }
+  const std::int64_t first = (*rows)[0].seq;
+  if (first != first_unacked_) {
+    first_unacked_ = first;
+    oms_stalled_since_ = std::chrono::steady_clock::now();
+    return;
+  }
+  if (!oms_stalled_since_ || in_flight_ > 0 || next_send_ <= first) return;
+  if (std::chrono::steady_clock::now() - *oms_stalled_since_ < std::chrono::seconds(5)) return;
+  log::info("sync: the OMS has not acknowledged up seq " + std::to_string(first) +
+            " for 5 s; sending again from there");
+  next_send_ = first;
+  oms_stalled_since_ = std::chrono::steady_clock::now();
 }
 
 void SyncEngine::publish_outbox() {
@@ -260,13 +285,18 @@ void SyncEngine::publish_outbox() {
   for (auto& row : *rows) {
     ++in_flight_;
     next_send_ = row.seq + 1;
-    link_->publish(up_topic_, std::move(row.payload), false, [this](bool ok) {
-      --in_flight_;
-      if (ok) {
-        ++published_;
-        publish_outbox();
-      }
-    });
+    link_->publish(up_topic_, std::move(row.payload), false,
+                   [this, seq = row.seq, generation = generation_](bool ok) {
+                     if (generation != generation_) return;  // from an earlier connection
+                     --in_flight_;
+                     if (ok) {
+                       ++published_;
+                       publish_outbox();
+                     } else {
+                       // Not sent: go back to it; the next tick (or reconnect) retries.
+                       next_send_ = std::min(next_send_, seq);
+                     }
+                   });
   }
 }
 

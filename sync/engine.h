@@ -9,6 +9,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/clock.h"
@@ -49,6 +50,7 @@ class SyncEngine {
   void send_control(const std::string& type, boost::json::object body);
   void send_ack(bool force);
   void publish_outbox();
+  void resend_if_stalled();
   void publish_status(bool online);
   void arm_ack_timer();
   std::string now() const { return format_rfc3339(clock_.now()); }
@@ -71,8 +73,11 @@ class SyncEngine {
   std::int64_t acked_sent_ = -1;
   std::int64_t resync_from_sent_ = 0;
 
-  std::int64_t next_send_ = 1;  // next outbox seq to publish
-  std::int64_t in_flight_ = 0;  // published, not yet PUBACKed
+  std::int64_t next_send_ = 1;    // next outbox seq to publish
+  std::int64_t in_flight_ = 0;    // published, not yet PUBACKed
+  std::uint64_t generation_ = 0;  // counts connections; callbacks of older ones are ignored
+  std::int64_t first_unacked_ = 0;
+  std::optional<std::chrono::steady_clock::time_point> oms_stalled_since_;
   std::uint64_t received_ = 0, quarantined_ = 0, duplicates_ = 0, gaps_ = 0, published_ = 0;
   std::uint64_t control_id_ = 0;
   bool stopping_ = false;

@@ -59,7 +59,7 @@ void MqttLink::connect() {
     // No Paho persistence: the store's database is the system of record, not the client.
     client_ = std::make_unique<mqtt::async_client>(
         options_.uri, options_.client_id,
-        mqtt::create_options(protocol_ == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1), nullptr);
+        mqtt::create_options(protocol_ == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1, 100'000), nullptr);
     auto alive = alive_;
     client_->set_connection_lost_handler([this, &ioc = ioc_, alive](const std::string& cause) {
       asio::post(ioc, [this, alive, cause] {
@@ -80,6 +80,7 @@ void MqttLink::connect() {
                        .mqtt_version(protocol_ == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1)
                        .keep_alive_interval(options_.keep_alive)
                        .connect_timeout(std::chrono::seconds(10))
+                       .max_inflight(1000)
                        .will(std::move(will));
     if (protocol_ == 5) {
       builder.clean_start(false).properties({{mqtt::property::SESSION_EXPIRY_INTERVAL,

@@ -15,11 +15,12 @@
 namespace storeedge::testing {
 
 class SyncTest : public DaemonTest {
- protected:
+ public:
   static constexpr const char* kDown = "oms/v1/demo/stores/S042/down";
   static constexpr const char* kUp = "oms/v1/demo/stores/S042/up";
   static constexpr const char* kStatus = "oms/v1/demo/stores/S042/status";
 
+ protected:
   void SetUp() override {
     DaemonTest::SetUp();
     broker_port_ = free_port();
