@@ -16,7 +16,10 @@ namespace json = boost::json;
 namespace {
 constexpr std::size_t kMaxBatch = 2000;   // down messages per transaction
 constexpr std::size_t kMaxHeld = 10'000;  // messages held behind a gap
-constexpr std::int64_t kWindow = 1000;    // outbox messages published, not yet PUBACKed
+// Outbox messages published and not yet PUBACKed. It must stay below the broker's Receive
+// Maximum (mosquitto's default is 20): Paho parks publishes beyond it and only sends them on its
+// once-a-second housekeeping, which throttled a drain to 20 messages/s. 16 leaves room for acks.
+constexpr std::int64_t kWindow = 16;
 }  // namespace
 
 // One transaction's worth of down messages and what became of each.
@@ -353,6 +356,8 @@ void SyncEngine::append_metrics(std::string& out) const {
           static_cast<double>(f.gaps));
   counter("storeedge_sync_up_published_total", "Outbox messages the broker accepted (PUBACK).",
           static_cast<double>(f.published));
+  gauge("storeedge_sync_up_in_flight", "Outbox messages published and not yet PUBACKed.",
+        static_cast<double>(f.in_flight));
   if (auto o = outbox_figures(reader_)) {
     gauge("storeedge_sync_outbox_depth", "Outbox messages the OMS has not acknowledged.",
           static_cast<double>(o->depth));
