@@ -1,5 +1,6 @@
 #include "sync/outbox.h"
 
+#include "store/state_dir.h"
 #include "sync/contract.h"
 
 namespace storeedge::sync {
@@ -7,15 +8,10 @@ namespace storeedge::sync {
 namespace {
 
 Result<std::string> meta(Connection& db, std::string_view key) {
-  auto st = db.prepare("SELECT value FROM store_meta WHERE key = ?1");
-  if (!st) return st.error();
-  (*st)->bind(1, key);
-  auto row = (*st)->step();
-  if (!row) return row.error();
-  if (!*row) return make_error("corrupt", "store_meta has no " + std::string(key));
-  std::string v = (*st)->column_text(0);
-  (*st)->reset();
-  return v;
+  auto v = store::read_meta(db, key);
+  if (!v) return v.error();
+  if (!*v) return make_error("corrupt", "store_meta has no " + std::string(key));
+  return **v;
 }
 
 Result<std::int64_t> scalar(Connection& db, std::string_view sql) {

@@ -31,9 +31,7 @@ Result<void> check_state_dir(const std::string& dir) {
   return {};
 }
 
-namespace {
-
-Result<std::optional<std::string>> meta(Connection& db, std::string_view key) {
+Result<std::optional<std::string>> read_meta(Connection& db, std::string_view key) {
   auto st = db.prepare("SELECT value FROM store_meta WHERE key = ?1");
   if (!st) return st.error();
   (*st)->bind(1, key);
@@ -45,14 +43,16 @@ Result<std::optional<std::string>> meta(Connection& db, std::string_view key) {
   return v;
 }
 
+namespace {
+
 Result<void> stamp_identity(Connection& db, const Config& config) {
   if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r;
   auto fail = [&](Error e) -> Result<void> {
     (void)db.exec("ROLLBACK");
     return e;
   };
-  auto tenant = meta(db, "tenant");
-  auto store = meta(db, "store");
+  auto tenant = read_meta(db, "tenant");
+  auto store = read_meta(db, "store");
   if (!tenant) return fail(tenant.error());
   if (!store) return fail(store.error());
   if (*tenant || *store) {

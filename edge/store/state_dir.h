@@ -20,6 +20,9 @@ inline constexpr const char* kDatabaseFile = "storeedge.db";
 [[nodiscard]] Result<Connection> open_store(const std::string& dir, const Config& config,
                                             const std::string& vfs = "");
 
+// A value of the store_meta table (tenant, store, database_id, up_epoch, ...), if present.
+[[nodiscard]] Result<std::optional<std::string>> read_meta(Connection& db, std::string_view key);
+
 // A second connection to the same database (for reads on the loop thread).
 [[nodiscard]] Result<Connection> open_reader(const std::string& dir, const Config& config,
                                              const std::string& vfs = "");
