@@ -39,6 +39,7 @@ SyncEngine::SyncEngine(boost::asio::io_context& ioc, store::WriteQueue& writes,
       reader_(reader),
       clock_(clock),
       store_(config.store),
+      sync_config_(config.sync),
       ack_timer_(ioc) {
   const std::string base = "oms/v1/" + config.tenant + "/stores/" + config.store;
   down_topic_ = base + "/down";
@@ -55,6 +56,9 @@ SyncEngine::SyncEngine(boost::asio::io_context& ioc, store::WriteQueue& writes,
   options.subscribe_topic = down_topic_;
   options.will_topic = status_topic_;
   options.will_payload = R"({"state":"offline"})";
+  options.tls_ca = config.mqtt.tls_ca;
+  options.tls_cert = config.mqtt.tls_cert;
+  options.tls_key = config.mqtt.tls_key;
   link_ = std::make_unique<MqttLink>(
       ioc, options,
       LinkHandlers{[this] { on_connected(); },
@@ -247,12 +251,46 @@ void SyncEngine::arm_ack_timer() {
     send_ack(false);
     resend_if_stalled();
     publish_outbox();
+    housekeeping();
     arm_ack_timer();
   });
 }
 
 void SyncEngine::kick() {
   publish_outbox();
+}
+
+// Hourly: prune acknowledged rows past their retention. Every tick: warn (at most hourly) while
+// the oldest unacknowledged fact is older than the warning age.
+void SyncEngine::housekeeping() {
+  const auto now_steady = std::chrono::steady_clock::now();
+  if (last_prune_ == std::chrono::steady_clock::time_point{} ||
+      now_steady - last_prune_ >= std::chrono::hours(1)) {
+    last_prune_ = now_steady;
+    const std::string cutoff = format_rfc3339(clock_.now() - sync_config_.outbox_retention);
+    writes_.submit(
+        [cutoff](store::Connection& db) -> Result<void> {
+          auto pruned = prune(db, cutoff);
+          if (!pruned) return pruned.error();
+          return {};
+        },
+        [](Result<void> r) {
+          if (!r) log::warning("sync: pruning the outbox failed: " + r.error().message);
+        });
+  }
+  auto f = outbox_figures(reader_);
+  if (!f) return;
+  outbox_stale_ = false;
+  if (f->oldest_unacked_at) {
+    const std::string limit = format_rfc3339(clock_.now() - sync_config_.outbox_warn_age);
+    outbox_stale_ = *f->oldest_unacked_at < limit;  // RFC 3339 UTC compares as text
+  }
+  if (outbox_stale_ && now_steady - last_stale_warning_ >= std::chrono::hours(1)) {
+    last_stale_warning_ = now_steady;
+    log::warning("sync: " + std::to_string(f->depth) +
+                 " fact(s) not acknowledged by the OMS, the oldest since " + *f->oldest_unacked_at +
+                 (link_->connected() ? "" : " (offline)"));
+  }
 }
 
 // A row is done only when the OMS's ack covers it. When everything sent has been PUBACKed but
@@ -317,16 +355,18 @@ void SyncEngine::publish_status(bool online) {
 }
 
 SyncFigures SyncEngine::figures() const {
-  return {link_->connected(),
-          down_epoch_,
-          applied_,
-          static_cast<std::int64_t>(held_.size()),
-          in_flight_,
-          received_,
-          quarantined_,
-          duplicates_,
-          gaps_,
-          published_};
+  SyncFigures f{link_->connected(),
+                down_epoch_,
+                applied_,
+                static_cast<std::int64_t>(held_.size()),
+                in_flight_,
+                received_,
+                quarantined_,
+                duplicates_,
+                gaps_,
+                published_};
+  f.outbox_stale = outbox_stale_;
+  return f;
 }
 
 void SyncEngine::append_metrics(std::string& out) const {

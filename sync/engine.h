@@ -26,6 +26,7 @@ struct SyncFigures {
   std::int64_t held = 0;
   std::int64_t in_flight = 0;
   std::uint64_t received = 0, quarantined = 0, duplicates = 0, gaps = 0, published = 0;
+  bool outbox_stale = false;  // the oldest unacknowledged fact is older than the warning age
 };
 
 class SyncEngine {
@@ -51,6 +52,7 @@ class SyncEngine {
   void send_ack(bool force);
   void publish_outbox();
   void resend_if_stalled();
+  void housekeeping();
   void publish_status(bool online);
   void arm_ack_timer();
   std::string now() const { return format_rfc3339(clock_.now()); }
@@ -60,6 +62,10 @@ class SyncEngine {
   store::Connection& reader_;
   const Clock& clock_;
   const std::string store_;
+  const SyncConfig sync_config_;
+  std::chrono::steady_clock::time_point last_prune_{};
+  std::chrono::steady_clock::time_point last_stale_warning_{};
+  bool outbox_stale_ = false;
   std::string up_epoch_;
   std::string down_topic_, up_topic_, status_topic_;
   std::unique_ptr<MqttLink> link_;

@@ -82,6 +82,14 @@ void MqttLink::connect() {
                        .connect_timeout(std::chrono::seconds(10))
                        .max_inflight(1000)
                        .will(std::move(will));
+    if (options_.uri.starts_with("ssl://") || options_.uri.starts_with("mqtts://") ||
+        options_.uri.starts_with("wss://")) {
+      auto ssl = mqtt::ssl_options_builder().enable_server_cert_auth(true).verify(true);
+      if (!options_.tls_ca.empty()) ssl.trust_store(options_.tls_ca);
+      if (!options_.tls_cert.empty())
+        ssl.key_store(options_.tls_cert).private_key(options_.tls_key);
+      builder.ssl(ssl.finalize());
+    }
     if (protocol_ == 5) {
       builder.clean_start(false).properties({{mqtt::property::SESSION_EXPIRY_INTERVAL,
                                               static_cast<int>(options_.session_expiry.count())}});

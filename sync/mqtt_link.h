@@ -24,6 +24,7 @@ struct LinkOptions {
   std::string subscribe_topic;
   std::string will_topic;
   std::string will_payload;
+  std::string tls_ca, tls_cert, tls_key;  // PEM files; used with ssl:// and mqtts:// URIs
   std::chrono::seconds keep_alive{30};
   std::chrono::seconds session_expiry{7 * 24 * 3600};
   std::chrono::milliseconds reconnect_min{500};

@@ -104,6 +104,15 @@ Result<bool> record_nack(Connection& db, std::string_view epoch, std::int64_t se
   return db.changes() > 0;
 }
 
+Result<std::int64_t> prune(Connection& db, std::string_view cutoff) {
+  auto st = db.prepare(
+      "DELETE FROM outbox WHERE acked_at IS NOT NULL AND acked_at < ?1 AND nack_code IS NULL"
+      " AND seq < (SELECT max(seq) FROM outbox)");
+  if (!st) return st.error();
+  if (auto r = (*st)->bind(1, cutoff).run(); !r) return r.error();
+  return db.changes();
+}
+
 Result<OutboxFigures> outbox_figures(Connection& db) {
   OutboxFigures f;
   auto last = scalar(db, "SELECT coalesce(max(seq), 0) FROM outbox");

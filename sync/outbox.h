@@ -45,6 +45,11 @@ struct OutboxRow {
                                        std::string_view code, std::string_view reason,
                                        std::string_view at);
 
+// Deletes rows the OMS acknowledged before `cutoff` (RFC 3339), keeping exceptions (nacked
+// rows) and always the highest seq, so the up stream's numbering never restarts. Returns the
+// number of rows deleted.
+[[nodiscard]] Result<std::int64_t> prune(Connection& db, std::string_view cutoff);
+
 struct OutboxFigures {
   std::int64_t next = 1;   // the seq the next fact will get
   std::int64_t acked = 0;  // highest seq the OMS acknowledged contiguously

@@ -102,6 +102,15 @@ const std::map<std::string, KeySpec>& key_table() {
           return std::nullopt;
         }}},
       {"mqtt.uri", {false, string_key(&Config::mqtt_uri)}},
+      {"mqtt.tls_ca", {false, string_key(&Config::mqtt, &MqttConfig::tls_ca)}},
+      {"mqtt.tls_cert", {false, string_key(&Config::mqtt, &MqttConfig::tls_cert)}},
+      {"mqtt.tls_key", {false, string_key(&Config::mqtt, &MqttConfig::tls_key)}},
+      {"sync.outbox_retention",
+       {false, duration_key(&Config::sync, &SyncConfig::outbox_retention, hours(1),
+                            std::chrono::days(3650))}},
+      {"sync.outbox_warn_age",
+       {true, duration_key(&Config::sync, &SyncConfig::outbox_warn_age, seconds(10),
+                           std::chrono::days(365))}},
       {"http.listen",
        {false,
         [](const toml::node& n, Config& c) -> std::optional<std::string> {
@@ -187,6 +196,16 @@ std::optional<Error> validate(const Config& c) {
   for (const char* s : schemes) scheme_ok |= uri->scheme() == s;
   if (!scheme_ok) return bad("mqtt.uri", "scheme must be tcp, ssl, mqtt, mqtts, ws or wss");
   if (uri->host().empty() || !uri->has_port()) return bad("mqtt.uri", "needs a host and a port");
+  const bool tls_uri = uri->scheme() == "ssl" || uri->scheme() == "mqtts" || uri->scheme() == "wss";
+  if (c.mqtt.tls_cert.empty() != c.mqtt.tls_key.empty())
+    return bad("mqtt.tls_cert", "mqtt.tls_cert and mqtt.tls_key go together");
+  if (!tls_uri && !(c.mqtt.tls_ca.empty() && c.mqtt.tls_cert.empty()))
+    return bad("mqtt.tls_ca", "TLS files need an ssl://, mqtts:// or wss:// mqtt.uri");
+  for (const auto& [key, path] : {std::pair{"mqtt.tls_ca", c.mqtt.tls_ca},
+                                  std::pair{"mqtt.tls_cert", c.mqtt.tls_cert},
+                                  std::pair{"mqtt.tls_key", c.mqtt.tls_key}}) {
+    if (!path.empty() && !std::ifstream(path).good()) return bad(key, "cannot read '" + path + "'");
+  }
   if (c.http.tls_cert.empty() != c.http.tls_key.empty())
     return bad("http.tls_cert", "http.tls_cert and http.tls_key go together");
   for (const auto& [key, path] :
@@ -252,6 +271,7 @@ Result<Config> parse_config_text(std::string_view toml_text, const ConfigOverrid
     if (auto err = apply_table(tbl, "", config)) return *err;
   }
   if (auto err = apply_overrides(overrides, config)) return *err;
+  config.mqtt.uri = config.mqtt_uri;
   if (auto err = validate(config)) return *err;
   return config;
 }

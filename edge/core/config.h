@@ -34,6 +34,18 @@ struct AuthConfig {
   std::uint32_t pin_hash_iterations = 50'000;
 };
 
+struct MqttConfig {
+  std::string uri = "tcp://127.0.0.1:1883";
+  std::string tls_ca;    // PEM CA bundle that signs the broker's certificate (ssl:// and mqtts://)
+  std::string tls_cert;  // the store's client certificate (PEM)
+  std::string tls_key;   // its private key (PEM)
+};
+
+struct SyncConfig {
+  Duration outbox_retention = std::chrono::days(30);  // acknowledged rows kept for audit
+  Duration outbox_warn_age = std::chrono::hours(1);   // oldest unacknowledged fact → warning
+};
+
 struct DatabaseConfig {
   std::uint32_t write_queue_limit = 10'000;
   std::uint32_t max_group_size = 1'000;
@@ -45,6 +57,8 @@ struct Config {
   std::string tenant = "demo";
   std::string store = "S001";
   std::string mqtt_uri = "tcp://127.0.0.1:1883";
+  MqttConfig mqtt;  // uri mirrors mqtt_uri; TLS files
+  SyncConfig sync;
   log::Level log_level = log::Level::info;
   HttpConfig http;
   AuthConfig auth;

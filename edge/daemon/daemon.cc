@@ -67,8 +67,10 @@ int Daemon::run() {
   };
   auto sync_status = [this] {
     const auto f = sync_->figures();
-    return boost::json::object{
-        {"connected", f.connected}, {"down_epoch", f.down_epoch}, {"applied", f.applied}};
+    return boost::json::object{{"connected", f.connected},
+                               {"down_epoch", f.down_epoch},
+                               {"applied", f.applied},
+                               {"outbox_stale", f.outbox_stale}};
   };
   api_ = std::make_unique<api::Api>(
       api::ApiDeps{ioc_, *reader_, *writes_, *pool_, clock_, config_, metrics, sync_status});

@@ -289,9 +289,21 @@ TEST_F(DownApplierTest, OutboxSequencesAcknowledgesAndKeepsExceptions) {
   rows = pending(*db_, 1, 10);
   ASSERT_EQ(rows->size(), 1u);
   EXPECT_EQ((*rows)[0].seq, 2);
+  // Retention: acknowledged rows before the cutoff go, except the highest seq and exceptions.
+  ASSERT_TRUE(db_->exec("BEGIN"));
+  ASSERT_TRUE(enqueue(*db_, "allocation.accepted", {{"allocation", "A-9"}}, kNow));
+  ASSERT_TRUE(acknowledge(*db_, identity->epoch, 4, "2026-11-24T11:00:00.000Z"));
+  EXPECT_EQ(*prune(*db_, "2026-11-24T10:30:00.000Z"), 1);  // seq 1 (acked at kNow) goes
+  EXPECT_EQ(*prune(*db_, "2026-12-31T00:00:00.000Z"), 1);  // seq 2 goes; 3 is an exception, 4 last
+  ASSERT_TRUE(db_->exec("COMMIT"));
+  EXPECT_EQ(count("SELECT group_concat(seq) FROM outbox"), 3);
+  EXPECT_EQ(text("SELECT group_concat(seq) FROM outbox"), "3,4");
+  ASSERT_TRUE(db_->exec("BEGIN"));
+  EXPECT_EQ(*enqueue(*db_, "allocation.accepted", {{"allocation", "A-10"}}, kNow), 5);
+  ASSERT_TRUE(db_->exec("COMMIT"));
   auto f = outbox_figures(*db_);
-  EXPECT_EQ(f->next, 4);
-  EXPECT_EQ(f->acked, 1);
+  EXPECT_EQ(f->next, 6);
+  EXPECT_EQ(f->acked, 4);
   EXPECT_EQ(f->depth, 1);
   EXPECT_EQ(f->exceptions, 1);
 }
