@@ -201,9 +201,9 @@ std::optional<Error> validate(const Config& c) {
     return bad("mqtt.tls_cert", "mqtt.tls_cert and mqtt.tls_key go together");
   if (!tls_uri && !(c.mqtt.tls_ca.empty() && c.mqtt.tls_cert.empty()))
     return bad("mqtt.tls_ca", "TLS files need an ssl://, mqtts:// or wss:// mqtt.uri");
-  for (const auto& [key, path] : {std::pair{"mqtt.tls_ca", c.mqtt.tls_ca},
-                                  std::pair{"mqtt.tls_cert", c.mqtt.tls_cert},
-                                  std::pair{"mqtt.tls_key", c.mqtt.tls_key}}) {
+  for (const auto& [key, path] :
+       {std::pair{"mqtt.tls_ca", c.mqtt.tls_ca}, std::pair{"mqtt.tls_cert", c.mqtt.tls_cert},
+        std::pair{"mqtt.tls_key", c.mqtt.tls_key}}) {
     if (!path.empty() && !std::ifstream(path).good()) return bad(key, "cannot read '" + path + "'");
   }
   if (c.http.tls_cert.empty() != c.http.tls_key.empty())

@@ -78,7 +78,8 @@ TEST(Config, ErrorsNameTheKey) {
       {"[mqtt]\nuri = \"tcp://host\"", "mqtt.uri"},
       {"= broken", "line 1"},
       {"[mqtt]\ntls_ca = \"/nonexistent.pem\"\nuri = \"ssl://h:8883\"", "mqtt.tls_ca"},
-      {"[mqtt]\ntls_cert = \"" STOREEDGE_SOURCE_DIR "/README.md\"\nuri = \"ssl://h:8883\"", "mqtt.tls_cert"},
+      {"[mqtt]\ntls_cert = \"" STOREEDGE_SOURCE_DIR "/README.md\"\nuri = \"ssl://h:8883\"",
+       "mqtt.tls_cert"},
       {"[mqtt]\ntls_ca = \"" STOREEDGE_SOURCE_DIR "/README.md\"", "need an ssl://"},
       {"[sync]\noutbox_retention = \"5m\"", "sync.outbox_retention"},
   };
