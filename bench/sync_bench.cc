@@ -64,9 +64,11 @@ constexpr const char* kAt = "2026-11-24T10:00:00.000Z";
 
 constexpr const char* kUsage =
     "usage: sync_bench [--phase ingest|drain|all] [--messages N] [--timeout SECONDS]\n"
-    "                  [--storeedged PATH] [--storeedgectl PATH] [--mosquitto PATH]\n"
+    "                  [--window N] [--storeedged PATH] [--storeedgectl PATH] [--mosquitto PATH]\n"
     "  --messages N    allocation.created messages (ingest) and up facts (drain); 100000\n"
     "  --timeout S     give up on a timed phase after S seconds; 60\n"
+    "  --window N      diagnostic: cap the bench's own publishers at N messages in flight\n"
+    "                  (default: the broker's Receive Maximum, at most 1000)\n"
     "  storeedged and storeedgectl default to ../edge/ next to this binary, mosquitto to\n"
     "  /usr/sbin/mosquitto (or the first one on PATH)\n";
 
@@ -238,8 +240,10 @@ struct Options {
   std::string phase = "all";
   long messages = 100'000;
   double timeout = 60;
+  int window = 1000;
   std::string storeedged, storeedgectl, mosquitto;
 };
+int g_window_cap = 1000;  // --window
 
 // A mosquitto on 127.0.0.1:port with the configuration the integration tests use.
 class Broker {
@@ -262,6 +266,7 @@ class Broker {
   }
   std::string uri() const { return "tcp://127.0.0.1:" + std::to_string(port_); }
   void kill9() { child_->stop(SIGKILL); }
+  pid_t pid() const { return child_->pid(); }
 
  private:
   int port_;
@@ -289,6 +294,20 @@ class Store {
   std::string state_dir_;
   std::unique_ptr<Child> child_;
 };
+
+// CPU seconds (user + system) a process has used so far.
+double cpu_seconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string f;
+  double ticks = 0;
+  for (int i = 3; i <= 15 && fields >> f; ++i)
+    if (i == 14 || i == 15) ticks += std::stod(f);
+  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
 
 // VmRSS / VmHWM of a process in KiB.
 std::pair<long, long> rss_kib(pid_t pid) {
@@ -500,7 +519,7 @@ void disconnect(Connected& c) {
 class Publisher : public mqtt::iaction_listener {
  public:
   Publisher(mqtt::async_client& client, int receive_maximum)
-      : client_(client), window_(std::min(1000, receive_maximum)) {}
+      : client_(client), window_(std::min({1000, receive_maximum, g_window_cap})) {}
   int window() const { return window_; }
   // Returns the seconds until the last PUBACK.
   double publish_all(const std::string& topic, const std::vector<std::string>& payloads,
@@ -584,6 +603,7 @@ struct Counter {
 // Same publisher code, same stream, a plain subscriber instead of the store. Returns msgs/s.
 struct BaselineResult {
   double seconds = 0, publish_seconds = 0;
+  double broker_cpu = 0;  // mosquitto's CPU seconds during the timed part
   int window = 0;
 };
 BaselineResult run_baseline(const Options& o, const std::string& name, const std::string& topic,
@@ -597,12 +617,14 @@ BaselineResult run_baseline(const Options& o, const std::string& name, const std
                      [&](mqtt::const_message_ptr m) { counter.on_message(std::move(m)); }, {topic});
   auto pub = connect_client(broker.uri(), "bench-publisher", nullptr, {});
   Publisher publisher(*pub.client, pub.receive_maximum);
+  const double broker_cpu0 = cpu_seconds(broker.pid());
   const auto t0 = Clock::now();
   BaselineResult r;
   r.window = publisher.window();
   r.publish_seconds = publisher.publish_all(topic, payloads, o.timeout);
   wait_until([&] { return counter.done.load(); }, o.timeout, name + ": the subscriber");
   r.seconds = seconds_since(t0, counter.done_at);
+  r.broker_cpu = cpu_seconds(broker.pid()) - broker_cpu0;
   disconnect(pub);
   disconnect(sub);
   return r;
@@ -615,6 +637,7 @@ struct IngestResult {
   double ack_seconds = 0, applied_seconds = 0, publish_seconds = 0;
   long rss_kib = 0, hwm_kib = 0;
   long long applied = 0, quarantined = -1;
+  double store_cpu = 0, broker_cpu = 0;  // CPU seconds during the timed part
   int window = 0;
 };
 
@@ -650,6 +673,7 @@ IngestResult run_ingest_store(const Options& o, const std::vector<std::string>& 
   Publisher publisher(*oms.client, oms.receive_maximum);
   IngestResult r;
   r.window = publisher.window();
+  const double store_cpu0 = cpu_seconds(store.pid()), broker_cpu0 = cpu_seconds(broker.pid());
   const auto t0 = Clock::now();
   // Polls the store's applied position beside the publisher.
   std::atomic<bool> stop_poll{false};
@@ -677,6 +701,8 @@ IngestResult run_ingest_store(const Options& o, const std::vector<std::string>& 
   stop_poll = true;
   poller.join();
   if (!store.alive()) throw Failure("storeedged exited:\n" + tail(store.log()));
+  r.store_cpu = cpu_seconds(store.pid()) - store_cpu0;
+  r.broker_cpu = cpu_seconds(broker.pid()) - broker_cpu0;
   r.ack_seconds = seconds_since(t0, acked_at);
   r.applied_seconds =
       applied_at == Clock::time_point{} ? r.ack_seconds : seconds_since(t0, applied_at);
@@ -803,7 +829,8 @@ struct DrainResult {
   double received_seconds = 0;   // broker start → the OMS has every seq
   long received = 0, duplicates = 0, replays = 0;
   long long depth_after = -1;
-  std::vector<std::string> payloads;  // the outbox, for the baseline
+  double store_cpu = 0, broker_cpu = 0;  // CPU seconds during the timed part
+  std::vector<std::string> payloads;     // the outbox, for the baseline
 };
 
 DrainResult run_drain_store(const Options& o) {
@@ -850,6 +877,7 @@ DrainResult run_drain_store(const Options& o) {
   // Timed: the broker returns; an OMS acks the up stream every 100 ms.
   DbReader db(store.db_path());
   UpAcker acker(o.messages);
+  const double store_cpu0 = cpu_seconds(store.pid());
   const auto t0 = Clock::now();
   broker = std::make_unique<Broker>(o, dir, port, "mosquitto-2");
   Connected oms = make_client(broker->uri(), "oms-bench");
@@ -888,6 +916,8 @@ DrainResult run_drain_store(const Options& o) {
   ticker.join();
   if (!store.alive()) throw Failure("storeedged exited:\n" + tail(store.log()));
   r.seconds = seconds_since(t0, empty_at);
+  r.store_cpu = cpu_seconds(store.pid()) - store_cpu0;
+  r.broker_cpu = cpu_seconds(broker->pid());
   if (acker.online()) r.reconnect_seconds = seconds_since(t0, acker.online_at());
   if (acker.all_at() != Clock::time_point{}) r.received_seconds = seconds_since(t0, acker.all_at());
   r.received = acker.received();
@@ -918,6 +948,8 @@ bool parse_options(int argc, char** argv, Options& o) {
         o.messages = std::stol(value);
       else if (name == "--timeout")
         o.timeout = std::stod(value);
+      else if (name == "--window")
+        o.window = std::stoi(value);
       else if (name == "--storeedged")
         o.storeedged = value;
       else if (name == "--storeedgectl")
@@ -930,7 +962,7 @@ bool parse_options(int argc, char** argv, Options& o) {
       return false;
     }
   }
-  return o.messages > 0 && o.timeout > 0;
+  return o.messages > 0 && o.timeout > 0 && o.window > 0;
 }
 
 std::string find_mosquitto() {
@@ -962,6 +994,7 @@ int main(int argc, char** argv) {
   if (o.storeedgectl.empty())
     o.storeedgectl = (here / ".." / "edge" / "storeedgectl").lexically_normal();
   if (o.mosquitto.empty()) o.mosquitto = find_mosquitto();
+  g_window_cap = o.window;
   for (const auto& exe : {o.storeedged, o.storeedgectl, o.mosquitto}) {
     if (access(exe.c_str(), X_OK) != 0) {
       std::fprintf(stderr, "sync_bench: %s is not executable; build first, or pass its path\n%s",
@@ -1003,6 +1036,10 @@ int main(int argc, char** argv) {
           "baseline: %.0f msgs in %.2f s until a plain subscriber had all: %.0f msgs/s "
           "(last PUBACK after %.2f s; publisher window %d)\n",
           total, b.seconds, base_rate, b.publish_seconds, b.window);
+      std::printf(
+          "cpu:      storeedged %.2f s and mosquitto %.2f s while timed; baseline's "
+          "mosquitto %.2f s\n",
+          s.store_cpu, s.broker_cpu, b.broker_cpu);
       const double ratio = store_rate / base_rate;
       const double rss_mib = static_cast<double>(s.rss_kib) / 1024.0;
       std::printf("ratio store/baseline: %.2f (target >= %.1f: %s)\n", ratio, kTargetRatio,
@@ -1043,6 +1080,10 @@ int main(int argc, char** argv) {
           "subscriber had all: %.0f msgs/s (publisher window %d)\n",
           s.payloads.size(), s.payloads.empty() ? 0 : bytes / s.payloads.size(), b.seconds,
           base_rate, b.window);
+      std::printf(
+          "cpu:      storeedged %.2f s and mosquitto %.2f s while timed; baseline's "
+          "mosquitto %.2f s\n",
+          s.store_cpu, s.broker_cpu, b.broker_cpu);
       const double ratio = store_rate / base_rate;
       std::printf(
           "ratio store/baseline: %.2f (target >= %.1f: %s); excluding the reconnect: "
