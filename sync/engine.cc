@@ -113,7 +113,7 @@ void SyncEngine::apply_next_batch() {
         batch->outcomes.clear();
         batch->controls.clear();
         batch->outbox_grew = false;
-        auto before = outbox_figures(db);
+        auto before = last_seq(db);
         if (!before) return before.error();
         for (const std::string& payload : batch->payloads) {
           auto m = parse_message(payload, Direction::down, store);
@@ -146,9 +146,9 @@ void SyncEngine::apply_next_batch() {
           if (!out) return out.error();
           batch->outcomes.push_back(*out);
         }
-        auto after = outbox_figures(db);
+        auto after = last_seq(db);
         if (!after) return after.error();
-        batch->outbox_grew = after->next != before->next;
+        batch->outbox_grew = *after != *before;
         auto pos = load_down_position(db);
         if (!pos) return pos.error();
         batch->down_epoch = pos->epoch.value_or("");

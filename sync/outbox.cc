@@ -113,6 +113,10 @@ Result<std::int64_t> prune(Connection& db, std::string_view cutoff) {
   return db.changes();
 }
 
+Result<std::int64_t> last_seq(Connection& db) {
+  return scalar(db, "SELECT coalesce(max(seq), 0) FROM outbox");
+}
+
 Result<OutboxFigures> outbox_figures(Connection& db) {
   OutboxFigures f;
   auto last = scalar(db, "SELECT coalesce(max(seq), 0) FROM outbox");

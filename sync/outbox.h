@@ -50,6 +50,9 @@ struct OutboxRow {
 // number of rows deleted.
 [[nodiscard]] Result<std::int64_t> prune(Connection& db, std::string_view cutoff);
 
+// The highest seq ever written (0 for none): one index lookup, for hot paths.
+[[nodiscard]] Result<std::int64_t> last_seq(Connection& db);
+
 struct OutboxFigures {
   std::int64_t next = 1;   // the seq the next fact will get
   std::int64_t acked = 0;  // highest seq the OMS acknowledged contiguously
