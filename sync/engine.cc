@@ -20,6 +20,8 @@ constexpr std::size_t kMaxHeld = 10'000;  // messages held behind a gap
 // Maximum (mosquitto's default is 20): Paho parks publishes beyond it and only sends them on its
 // once-a-second housekeeping, which throttled a drain to 20 messages/s. 16 leaves room for acks.
 constexpr std::int64_t kWindow = 16;
+constexpr int kReadAhead = 256;          // outbox rows read per query while publishing
+constexpr std::size_t kMaxLookups = 64;  // order.lookup requests waiting for the OMS
 }  // namespace
 
 // One transaction's worth of down messages and what became of each.
@@ -76,6 +78,8 @@ void SyncEngine::start() {
 void SyncEngine::stop() {
   stopping_ = true;
   ack_timer_.cancel();
+  while (!lookups_.empty())
+    finish_lookup(lookups_.begin()->first, make_error("unavailable", "the store is shutting down"));
   // A clean disconnect suppresses the Will, so say "offline" first; the disconnect lets
   // in-flight publishes finish.
   if (link_->connected()) publish_status(false);
@@ -86,7 +90,7 @@ void SyncEngine::on_connected() {
   // Unacknowledged rows go again from the first one; the OMS deduplicates.
   ++generation_;
   in_flight_ = 0;
-  if (auto rows = pending(reader_, 1, 1); rows && !rows->empty()) next_send_ = (*rows)[0].seq;
+  if (auto rows = pending(reader_, 1, 1); rows && !rows->empty()) send_from((*rows)[0].seq);
   publish_status(true);
   send_ack(true);
   publish_outbox();
@@ -204,8 +208,9 @@ void SyncEngine::on_batch_done(const std::shared_ptr<Batch>& batch) {
   }
   for (const auto& [type, body] : batch->controls) {
     if (type == "replay.request" && json::value_to<std::string>(body.at("epoch")) == up_epoch_) {
-      next_send_ = std::min(next_send_, body.at("from").to_number<std::int64_t>());
-      in_flight_ = 0;
+      send_from(std::min(next_send_, body.at("from").to_number<std::int64_t>()));
+    } else if (type == "order.lookup.result") {
+      finish_lookup(json::value_to<std::string>(body.at("request")), body.at("orders").as_array());
     }
   }
   // Held messages whose turn has come go back in line, in order; a remaining gap asks the OMS.
@@ -222,7 +227,41 @@ void SyncEngine::on_batch_done(const std::shared_ptr<Batch>& batch) {
   }
   if (batch->outbox_grew) kick();
   publish_outbox();  // acks may have freed room
+  // Caught up: acknowledge now rather than on the next tick, so the OMS can settle sooner.
+  if (inbound_.empty()) send_ack(false);
   apply_next_batch();
+}
+
+void SyncEngine::lookup_order(json::object query, LookupDone done) {
+  auto fail = [&](const char* code, const char* message) {
+    boost::asio::post(ioc_, [done = std::move(done), e = make_error(code, message)] { done(e); });
+  };
+  if (!link_->connected() || stopping_) return fail("unavailable", "the OMS is not reachable");
+  if (lookups_.size() >= kMaxLookups)
+    return fail("unavailable", "too many order lookups are waiting for the OMS; retry");
+  std::string request = "lk-" + up_epoch_ + "-" + std::to_string(++control_id_);
+  auto timer = std::make_unique<boost::asio::steady_timer>(ioc_, sync_config_.lookup_timeout);
+  timer->async_wait([this, request](boost::system::error_code ec) {
+    if (!ec)
+      finish_lookup(request,
+                    make_error("timeout", "the OMS did not answer the order lookup in time"));
+  });
+  lookups_.emplace(request, Lookup{std::move(done), std::move(timer)});
+  send_control("order.lookup", {{"request", request}, {"query", std::move(query)}});
+}
+
+// Answers (or times out) a waiting lookup; an answer nobody waits for any more is dropped.
+void SyncEngine::finish_lookup(const std::string& request, Result<json::array> result) {
+  auto it = lookups_.find(request);
+  if (it == lookups_.end()) return;
+  it->second.timer->cancel();
+  boost::asio::post(ioc_, [done = std::move(it->second.done), r = std::move(result)] { done(r); });
+  lookups_.erase(it);
+}
+
+void SyncEngine::reconfigure(const Config& config) {
+  sync_config_.outbox_warn_age = config.sync.outbox_warn_age;
+  sync_config_.lookup_timeout = config.sync.lookup_timeout;
 }
 
 void SyncEngine::send_control(const std::string& type, json::object body) {
@@ -278,17 +317,18 @@ void SyncEngine::housekeeping() {
           if (!r) log::warning("sync: pruning the outbox failed: " + r.error().message);
         });
   }
-  auto f = outbox_figures(reader_);
-  if (!f) return;
+  auto oldest = oldest_unacked_at(reader_);
+  if (!oldest) return;
   outbox_stale_ = false;
-  if (f->oldest_unacked_at) {
+  if (*oldest) {
     const std::string limit = format_rfc3339(clock_.now() - sync_config_.outbox_warn_age);
-    outbox_stale_ = *f->oldest_unacked_at < limit;  // RFC 3339 UTC compares as text
+    outbox_stale_ = **oldest < limit;  // RFC 3339 UTC compares as text
   }
   if (outbox_stale_ && now_steady - last_stale_warning_ >= std::chrono::hours(1)) {
     last_stale_warning_ = now_steady;
-    log::warning("sync: " + std::to_string(f->depth) +
-                 " fact(s) not acknowledged by the OMS, the oldest since " + *f->oldest_unacked_at +
+    auto f = outbox_figures(reader_);
+    log::warning("sync: " + (f ? std::to_string(f->depth) : std::string("some")) +
+                 " fact(s) not acknowledged by the OMS, the oldest since " + **oldest +
                  (link_->connected() ? "" : " (offline)"));
   }
 }
@@ -312,18 +352,28 @@ void SyncEngine::resend_if_stalled() {
   if (std::chrono::steady_clock::now() - *oms_stalled_since_ < std::chrono::seconds(5)) return;
   log::info("sync: the OMS has not acknowledged up seq " + std::to_string(first) +
             " for 5 s; sending again from there");
-  next_send_ = first;
+  send_from(first);
   oms_stalled_since_ = std::chrono::steady_clock::now();
 }
 
+void SyncEngine::send_from(std::int64_t seq) {
+  next_send_ = seq;
+  ahead_.clear();
+}
+
 void SyncEngine::publish_outbox() {
-  if (!link_->connected() || stopping_ || in_flight_ >= kWindow) return;
-  auto rows = pending(reader_, next_send_, static_cast<int>(kWindow - in_flight_));
-  if (!rows) {
-    log::warning("sync: cannot read the outbox: " + rows.error().message);
-    return;
-  }
-  for (auto& row : *rows) {
+  while (link_->connected() && !stopping_ && in_flight_ < kWindow) {
+    if (ahead_.empty()) {
+      auto rows = pending(reader_, next_send_, kReadAhead);
+      if (!rows) {
+        log::warning("sync: cannot read the outbox: " + rows.error().message);
+        return;
+      }
+      if (rows->empty()) return;
+      ahead_.assign(std::make_move_iterator(rows->begin()), std::make_move_iterator(rows->end()));
+    }
+    OutboxRow row = std::move(ahead_.front());
+    ahead_.pop_front();
     ++in_flight_;
     next_send_ = row.seq + 1;
     link_->publish(up_topic_, std::move(row.payload), false,
@@ -335,7 +385,7 @@ void SyncEngine::publish_outbox() {
                        publish_outbox();
                      } else {
                        // Not sent: go back to it; the next tick (or reconnect) retries.
-                       next_send_ = std::min(next_send_, seq);
+                       send_from(std::min(next_send_, seq));
                      }
                    });
   }

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/object.hpp>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -16,6 +17,7 @@
 #include "core/config.h"
 #include "store/write_queue.h"
 #include "sync/mqtt_link.h"
+#include "sync/outbox.h"
 
 namespace storeedge::sync {
 
@@ -39,11 +41,24 @@ class SyncEngine {
   void stop();
   // New outbox rows were committed: publish them when the window allows.
   void kick();
+  // Applies the reloadable sync settings (SIGHUP).
+  void reconfigure(const Config& config);
+  // order.lookup: asks the OMS for the orders matching `query` (the contract's {order?,
+  // receipt?, email_hash?}). `done` runs on the loop, later (never inside this call), with the
+  // orders (possibly none), or the error "unavailable" (offline, or too many lookups waiting) or
+  // "timeout" (no answer within sync.lookup_timeout).
+  using LookupDone = std::function<void(Result<boost::json::array>)>;
+  void lookup_order(boost::json::object query, LookupDone done);
   SyncFigures figures() const;
   void append_metrics(std::string& out) const;
 
  private:
   struct Batch;
+  struct Lookup {
+    LookupDone done;
+    std::unique_ptr<boost::asio::steady_timer> timer;
+  };
+  void finish_lookup(const std::string& request, Result<boost::json::array> result);
   void on_connected();
   void on_message(std::string payload);
   void apply_next_batch();
@@ -51,6 +66,7 @@ class SyncEngine {
   void send_control(const std::string& type, boost::json::object body);
   void send_ack(bool force);
   void publish_outbox();
+  void send_from(std::int64_t seq);  // (re)start publishing at `seq`
   void resend_if_stalled();
   void housekeeping();
   void publish_status(bool online);
@@ -62,7 +78,7 @@ class SyncEngine {
   store::Connection& reader_;
   const Clock& clock_;
   const std::string store_;
-  const SyncConfig sync_config_;
+  SyncConfig sync_config_;
   std::chrono::steady_clock::time_point last_prune_{};
   std::chrono::steady_clock::time_point last_stale_warning_{};
   bool outbox_stale_ = false;
@@ -80,12 +96,14 @@ class SyncEngine {
   std::int64_t resync_from_sent_ = 0;
 
   std::int64_t next_send_ = 1;    // next outbox seq to publish
+  std::deque<OutboxRow> ahead_;   // rows read ahead from next_send_ on
   std::int64_t in_flight_ = 0;    // published, not yet PUBACKed
   std::uint64_t generation_ = 0;  // counts connections; callbacks of older ones are ignored
   std::int64_t first_unacked_ = 0;
   std::optional<std::chrono::steady_clock::time_point> oms_stalled_since_;
   std::uint64_t received_ = 0, quarantined_ = 0, duplicates_ = 0, gaps_ = 0, published_ = 0;
   std::uint64_t control_id_ = 0;
+  std::map<std::string, Lookup> lookups_;  // order.lookup request id → waiting caller
   bool stopping_ = false;
 };
 

@@ -131,11 +131,22 @@ Result<OutboxFigures> outbox_figures(Connection& db) {
   auto exceptions = scalar(db, "SELECT count(*) FROM outbox WHERE nack_code IS NOT NULL");
   if (!exceptions) return exceptions.error();
   f.exceptions = *exceptions;
-  auto st = db.prepare("SELECT min(created_at) FROM outbox WHERE acked_at IS NULL");
-  if (!st) return st.error();
-  if (auto row = (*st)->step(); row && *row) f.oldest_unacked_at = (*st)->column_optional(0);
-  (*st)->reset();
+  auto oldest = oldest_unacked_at(db);
+  if (!oldest) return oldest.error();
+  f.oldest_unacked_at = std::move(*oldest);
   return f;
+}
+
+Result<std::optional<std::string>> oldest_unacked_at(Connection& db) {
+  // Rows are written in seq order, so the first unacknowledged seq is the oldest.
+  auto st = db.prepare("SELECT created_at FROM outbox WHERE acked_at IS NULL ORDER BY seq LIMIT 1");
+  if (!st) return st.error();
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  std::optional<std::string> at;
+  if (*row) at = (*st)->column_text(0);
+  (*st)->reset();
+  return at;
 }
 
 }  // namespace storeedge::sync

@@ -43,6 +43,8 @@ Api::Api(ApiDeps deps)
       {verb::get, "/api/v1/allocations", Access::session, Role::associate, &Api::get_allocations},
       {verb::get, "/api/v1/allocations/{id}", Access::session, Role::associate,
        &Api::get_allocation},
+      {verb::get, "/api/v1/orders/lookup", Access::session, Role::associate,
+       &Api::get_order_lookup},
   };
 }
 
@@ -71,6 +73,7 @@ Status status_for(const Error& e) {
   if (c == "not_found") return Status::not_found;
   if (c == "conflict" || c == "constraint") return Status::conflict;
   if (c == "locked_out") return Status::too_many_requests;
+  if (c == "timeout") return Status::gateway_timeout;
   if (c == "disk_full") return Status::insufficient_storage;
   if (c == "overloaded" || c == "unavailable" || c == "busy" || c == "store_failed" ||
       c == "no_memory" || c == "io_error" || c == "readonly" || c == "corrupt")

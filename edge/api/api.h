@@ -61,6 +61,10 @@ struct ApiDeps {
   std::function<void(std::string&)> extra_metrics;
   // The OMS sync's state for /readyz (informational: offline is a normal state, not unready).
   std::function<boost::json::object()> sync_status;
+  // order.lookup at the OMS (the sync engine's); completes later on the loop, never inline.
+  std::function<void(boost::json::object query,
+                     std::function<void(Result<boost::json::array>)> done)>
+      order_lookup;
 };
 
 class Api {
@@ -111,6 +115,7 @@ class Api {
   awaitable<Response> get_audit(Call&);
   awaitable<Response> get_allocations(Call&);
   awaitable<Response> get_allocation(Call&);
+  awaitable<Response> get_order_lookup(Call&);
 
   ApiDeps deps_;
   std::vector<Route> routes_;

@@ -111,6 +111,9 @@ const std::map<std::string, KeySpec>& key_table() {
       {"sync.outbox_warn_age",
        {true, duration_key(&Config::sync, &SyncConfig::outbox_warn_age, seconds(10),
                            std::chrono::days(365))}},
+      {"sync.lookup_timeout",
+       {true,
+        duration_key(&Config::sync, &SyncConfig::lookup_timeout, milliseconds(100), seconds(120))}},
       {"http.listen",
        {false,
         [](const toml::node& n, Config& c) -> std::optional<std::string> {

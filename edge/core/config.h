@@ -44,6 +44,7 @@ struct MqttConfig {
 struct SyncConfig {
   Duration outbox_retention = std::chrono::days(30);  // acknowledged rows kept for audit
   Duration outbox_warn_age = std::chrono::hours(1);   // oldest unacknowledged fact → warning
+  Duration lookup_timeout = std::chrono::seconds(5);  // order.lookup answer from the OMS
 };
 
 struct DatabaseConfig {

@@ -72,8 +72,12 @@ int Daemon::run() {
                                {"applied", f.applied},
                                {"outbox_stale", f.outbox_stale}};
   };
-  api_ = std::make_unique<api::Api>(
-      api::ApiDeps{ioc_, *reader_, *writes_, *pool_, clock_, config_, metrics, sync_status});
+  auto order_lookup = [this](boost::json::object query,
+                             std::function<void(Result<boost::json::array>)> done) {
+    sync_->lookup_order(std::move(query), std::move(done));
+  };
+  api_ = std::make_unique<api::Api>(api::ApiDeps{ioc_, *reader_, *writes_, *pool_, clock_, config_,
+                                                 metrics, sync_status, order_lookup});
   server_ = std::make_unique<http::Server>(
       ioc_, config_.http,
       [this](const http::Request& req, const http::RequestInfo& info) {
@@ -175,7 +179,10 @@ void Daemon::reload() {
     http.shutdown_grace = c.http.shutdown_grace;
     server_->update_config(http);
     api_->reconfigure(c);
+    sync_->reconfigure(c);
     config_.log_level = c.log_level;
+    config_.sync.outbox_warn_age = c.sync.outbox_warn_age;
+    config_.sync.lookup_timeout = c.sync.lookup_timeout;
     config_.http = http;
     const auto iterations = config_.auth.pin_hash_iterations;
     config_.auth = c.auth;

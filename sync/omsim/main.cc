@@ -210,8 +210,7 @@ class Simulator {
                        {"location", "A-0" + std::to_string(1 + it.price % 9)}});
     send("catalog.items", {{"items", std::move(items)}});
     json::array orders;
-    for (int i = 0; i < 3; ++i)
-      orders.push_back(order_document("W9" + std::to_string(1000 + i), i));
+    for (int i = 0; i < 3; ++i) orders.push_back(order_document(history_id(i), i));
     send("returnable_orders", {{"orders", std::move(orders)}});
     for (int i = 0; i < o_.snapshot_allocations; ++i) {
       const std::string id = "A-" + std::to_string(next_id_++);
@@ -228,15 +227,24 @@ class Simulator {
         std::to_string(o_.snapshot_allocations) + " open allocations");
   }
 
+  // The OMS's order history: kHistory delivered web orders W91000…; the first three are the
+  // store's returnable slice (sent in the snapshot), the rest only answer order.lookup.
+  static constexpr int kHistory = 50;
+  static std::string history_id(int n) { return "W9" + std::to_string(1000 + n); }
+
   json::object order_document(const std::string& id, int n) {
-    const Item& it = items_[static_cast<size_t>(n)];
+    static const char* const names[] = {"Ada Byron",       "Grace Hopper",   "Alan Turing",
+                                        "Edsger Dijkstra", "Barbara Liskov", "Donald Knuth"};
+    const Item& it = items_[static_cast<size_t>(n) % items_.size()];
+    char hash[17];
+    std::snprintf(hash, sizeof hash, "%016llx", 0x9f86d081884c0000ULL + static_cast<unsigned>(n));
     return {
         {"order", id},
         {"channel", "web"},
         {"placed_at", "2026-11-01T10:00:00.000Z"},
         {"delivered_at", "2026-11-03T10:00:00.000Z"},
         {"currency", "EUR"},
-        {"customer", {{"name", "Ada Byron"}}},
+        {"customer", {{"name", names[n % 6]}, {"email_hash", hash}}},
         {"receipt_barcodes", json::array{id, "RCPT-" + id}},
         {"lines", json::array{{{"line", "1"},
                                {"sku", it.sku},
@@ -334,13 +342,24 @@ class Simulator {
     } else if (e.type == "order.lookup") {
       const json::object& q = e.body.at("query").as_object();
       json::array found;
-      for (int i = 0; i < 3; ++i) {
-        const std::string id = "W9" + std::to_string(1000 + i);
-        auto is = [&](const char* key, const std::string& want) {
+      // Every field the query gives must match.
+      for (int i = 0; i < kHistory; ++i) {
+        json::object doc = order_document(history_id(i), i);
+        auto field = [&](const char* key) -> const json::string* {
           const auto* v = q.if_contains(key);
-          return v && v->is_string() && v->get_string() == want;
+          return v && v->is_string() ? &v->get_string() : nullptr;
         };
-        if (is("order", id) || is("receipt", "RCPT-" + id)) found.push_back(order_document(id, i));
+        bool match = true;
+        if (const auto* order = field("order"))
+          match = match && *order == doc.at("order").as_string();
+        if (const auto* receipt = field("receipt")) {
+          bool any = false;
+          for (const auto& b : doc.at("receipt_barcodes").as_array()) any = any || b == *receipt;
+          match = match && any;
+        }
+        if (const auto* hash = field("email_hash"))
+          match = match && *hash == doc.at("customer").at("email_hash").as_string();
+        if (match) found.push_back(std::move(doc));
       }
       send_control("order.lookup.result", {{"request", e.body.at("request")}, {"orders", found}});
     }

@@ -62,13 +62,20 @@ class DaemonTest : public ::testing::Test {
   }
 
   // A manager "m1" (badge BADGE-M1, PIN 1234) and a handheld; returns the device token.
-  std::string provision() {
-    auto [code, out] = ctl({"users", "add", "--id", "m1", "--name", "Maria Manager", "--role",
-                            "manager", "--badge", "BADGE-M1"},
+  // `store` names the store when the daemon runs as another than the default one.
+  std::string provision(const std::string& store = "") {
+    std::vector<std::string> scope;
+    if (!store.empty()) scope = {"--store", store};
+    auto scoped = [&](std::vector<std::string> args) {
+      args.insert(args.begin(), scope.begin(), scope.end());
+      return args;
+    };
+    auto [code, out] = ctl(scoped({"users", "add", "--id", "m1", "--name", "Maria Manager",
+                                   "--role", "manager", "--badge", "BADGE-M1"}),
                            "1234\n");
     EXPECT_EQ(code, 0) << out;
-    auto [code2, out2] =
-        ctl({"devices", "enrol", "--id", "hh1", "--kind", "handheld", "--name", "Handheld 1"});
+    auto [code2, out2] = ctl(
+        scoped({"devices", "enrol", "--id", "hh1", "--kind", "handheld", "--name", "Handheld 1"}));
     EXPECT_EQ(code2, 0) << out2;
     auto nl = out2.rfind("dev_");
     EXPECT_NE(nl, std::string::npos) << out2;

@@ -68,8 +68,11 @@ class SyncTest : public DaemonTest {
   }
   // Starts the store and waits for its birth message: only then is it subscribed (a brand-new
   // session has no subscription for the broker to queue messages against).
-  std::optional<boost::json::object> start_store() {
-    start({"--store", "S042", "--mqtt-uri", "tcp://127.0.0.1:" + std::to_string(broker_port_)});
+  std::optional<boost::json::object> start_store(std::vector<std::string> extra_args = {}) {
+    std::vector<std::string> args = {"--store", "S042", "--mqtt-uri",
+                                     "tcp://127.0.0.1:" + std::to_string(broker_port_)};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    start(args);
     auto birth = wait_for(kStatus, [](const auto& m) { return m.at("state") == "online"; });
     EXPECT_TRUE(birth) << "no birth message";
     return birth;

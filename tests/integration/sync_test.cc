@@ -43,9 +43,9 @@ TEST_F(SyncTest, GapsAskForReplayAndRefusedMessagesAreNackedAndPassed) {
   other_store["store"] = "S999";
   send(other_store, 11);
   ASSERT_TRUE(wait_up("nack", [](const auto& b) { return b.at("code") == "wrong_store"; }));
+  ASSERT_TRUE(wait_up("ack", through(11)));  // refused messages still count as applied
   send_raw("{this is not json");
   ASSERT_TRUE(wait_up("nack", [](const auto& b) { return b.at("code") == "bad_json"; }));
-  ASSERT_TRUE(wait_up("ack", through(11)));  // refused messages still count as applied
   auto [code, out] = ctl({"--store", "S042", "sync", "quarantine"});
   EXPECT_NE(out.find("unknown_allocation"), std::string::npos) << out;
   EXPECT_NE(out.find("wrong_store"), std::string::npos) << out;
