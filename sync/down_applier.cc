@@ -25,13 +25,7 @@ Error domain(std::string code, std::string reason) {
   return make_error(code, reason);
 }
 
-Result<void> run(Connection& db, std::string_view sql,
-                 const std::function<void(store::Statement&)>& bind = {}) {
-  auto st = db.prepare(sql);
-  if (!st) return st.error();
-  if (bind) bind(**st);
-  return (*st)->run();
-}
+using store::run;
 
 std::string str(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
@@ -76,8 +70,10 @@ struct Line {
 
 Result<std::vector<Line>> allocation_lines(Connection& db, std::string_view id) {
   auto st = db.prepare(
-      "SELECT line, sku, qty, picked_qty, cancelled_qty FROM allocation_lines"
-      " WHERE allocation_id = ?1 ORDER BY length(line), line");
+      // Units the store rejected went back to the OMS and cannot be cancelled; picked units
+      // of a substitute are put back as the substitute.
+      "SELECT line, coalesce(substitute_sku, sku), qty - rejected_qty, picked_qty, cancelled_qty"
+      " FROM allocation_lines WHERE allocation_id = ?1 ORDER BY length(line), line");
   if (!st) return st.error();
   (*st)->bind(1, id);
   std::vector<Line> lines;

@@ -45,6 +45,24 @@ Api::Api(ApiDeps deps)
        &Api::get_allocation},
       {verb::get, "/api/v1/orders/lookup", Access::session, Role::associate,
        &Api::get_order_lookup},
+      {verb::get, "/api/v1/work", Access::session, Role::associate, &Api::get_work},
+      {verb::get, "/api/v1/pickups", Access::session, Role::associate, &Api::get_pickups},
+      {verb::post, "/api/v1/allocations/{id}/accept", Access::session, Role::associate,
+       &Api::post_accept},
+      {verb::post, "/api/v1/allocations/{id}/reject", Access::session, Role::associate,
+       &Api::post_reject},
+      {verb::post, "/api/v1/allocations/{id}/picks", Access::session, Role::associate,
+       &Api::post_pick},
+      {verb::post, "/api/v1/picks/{id}/undo", Access::session, Role::associate,
+       &Api::post_undo_pick},
+      {verb::post, "/api/v1/allocations/{id}/complete-pick", Access::session, Role::associate,
+       &Api::post_complete_pick},
+      {verb::post, "/api/v1/allocations/{id}/stage", Access::session, Role::associate,
+       &Api::post_stage},
+      {verb::post, "/api/v1/allocations/{id}/arrival", Access::session, Role::associate,
+       &Api::post_arrival},
+      {verb::post, "/api/v1/allocations/{id}/handover", Access::session, Role::associate,
+       &Api::post_handover},
   };
 }
 
@@ -71,7 +89,15 @@ Status status_for(const Error& e) {
     return Status::unauthorized;
   if (c == "forbidden") return Status::forbidden;
   if (c == "not_found") return Status::not_found;
-  if (c == "conflict" || c == "constraint") return Status::conflict;
+  if (c == "conflict" || c == "constraint" || c == "already_picked" ||
+      c == "allocation_cancelled" || c == "illegal_state" || c == "already_undone" ||
+      c == "already_handed_over")
+    return Status::conflict;
+  if (c == "wrong_item" || c == "invalid_barcode" || c == "too_many" || c == "pick_incomplete" ||
+      c == "unknown_item" || c == "substitution_not_allowed" || c == "wrong_pickup_code" ||
+      c == "no_pickup_code" || c == "nothing_to_hand_over" || c == "wrong_kind" ||
+      c == "idempotency_key_reused")
+    return Status::unprocessable_entity;
   if (c == "locked_out") return Status::too_many_requests;
   if (c == "timeout") return Status::gateway_timeout;
   if (c == "disk_full") return Status::insufficient_storage;

@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/metrics.h"
+#include "fulfil/work.h"
 #include "http/message.h"
 #include "http/server.h"
 #include "store/write_queue.h"
@@ -116,6 +117,22 @@ class Api {
   awaitable<Response> get_allocations(Call&);
   awaitable<Response> get_allocation(Call&);
   awaitable<Response> get_order_lookup(Call&);
+  awaitable<Response> get_work(Call&);
+  awaitable<Response> get_pickups(Call&);
+  awaitable<Response> post_accept(Call&);
+  awaitable<Response> post_reject(Call&);
+  awaitable<Response> post_pick(Call&);
+  awaitable<Response> post_undo_pick(Call&);
+  awaitable<Response> post_complete_pick(Call&);
+  awaitable<Response> post_stage(Call&);
+  awaitable<Response> post_arrival(Call&);
+  awaitable<Response> post_handover(Call&);
+
+  // A fulfilment change: `fn` runs in one transaction with the audit row and returns the
+  // response body; with an Idempotency-Key the first response is stored and replayed.
+  using FulfilChange = std::function<Result<boost::json::object>(
+      store::Connection&, const fulfil::Actor&, std::string_view at)>;
+  awaitable<Response> fulfil_change(Call& call, FulfilChange fn);
 
   ApiDeps deps_;
   std::vector<Route> routes_;

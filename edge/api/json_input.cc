@@ -47,4 +47,34 @@ Result<std::optional<bool>> optional_bool(const boost::json::object& o, std::str
   return std::optional<bool>(v->as_bool());
 }
 
+Result<std::optional<std::int64_t>> optional_int(const boost::json::object& o, std::string_view key,
+                                                 std::int64_t min, std::int64_t max) {
+  const auto* v = o.if_contains(key);
+  if (!v || v->is_null()) return std::optional<std::int64_t>{};
+  if (!v->is_int64() && !v->is_uint64())
+    return make_error("invalid_request", std::string(key) + ": must be an integer");
+  const auto n = v->is_int64() ? v->as_int64() : static_cast<std::int64_t>(v->as_uint64());
+  if ((v->is_uint64() && v->as_uint64() > static_cast<std::uint64_t>(max)) || n < min || n > max)
+    return make_error("invalid_request", std::string(key) + ": must be from " +
+                                             std::to_string(min) + " to " + std::to_string(max));
+  return std::optional<std::int64_t>(n);
+}
+
+Result<std::vector<boost::json::object>> optional_objects(const boost::json::object& o,
+                                                          std::string_view key,
+                                                          std::size_t max_items) {
+  std::vector<boost::json::object> out;
+  const auto* v = o.if_contains(key);
+  if (!v || v->is_null()) return out;
+  if (!v->is_array() || v->as_array().size() > max_items)
+    return make_error("invalid_request", std::string(key) + ": must be a list of at most " +
+                                             std::to_string(max_items) + " objects");
+  for (const auto& item : v->as_array()) {
+    if (!item.is_object())
+      return make_error("invalid_request", std::string(key) + ": every item must be an object");
+    out.push_back(item.as_object());
+  }
+  return out;
+}
+
 }  // namespace storeedge::api

@@ -5,6 +5,7 @@
 #include <boost/json/object.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "http/message.h"
@@ -20,5 +21,13 @@ namespace storeedge::api {
                                                   std::string_view key);
 [[nodiscard]] Result<std::optional<bool>> optional_bool(const boost::json::object& o,
                                                         std::string_view key);
+
+// An integer from `min` to `max`; absent or null = nullopt.
+[[nodiscard]] Result<std::optional<std::int64_t>> optional_int(const boost::json::object& o,
+                                                               std::string_view key,
+                                                               std::int64_t min, std::int64_t max);
+// An array of objects, absent or null = empty.
+[[nodiscard]] Result<std::vector<boost::json::object>> optional_objects(
+    const boost::json::object& o, std::string_view key, std::size_t max_items);
 
 }  // namespace storeedge::api

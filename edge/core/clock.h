@@ -4,7 +4,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace storeedge {
 
@@ -37,5 +39,7 @@ class SimulatedClock final : public Clock {
 
 // RFC 3339 UTC with milliseconds, the form used on every wire and in the database.
 std::string format_rfc3339(SystemTime t);
+// "YYYY-MM-DDTHH:MM:SS[.fff…](Z|±HH:MM)" → the instant; nullopt when malformed.
+std::optional<SystemTime> parse_rfc3339(std::string_view text);
 
 }  // namespace storeedge

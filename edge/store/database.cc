@@ -170,4 +170,12 @@ Result<Statement*> Connection::prepare(std::string_view sql) {
   return raw;
 }
 
+Result<void> run(Connection& db, std::string_view sql,
+                 const std::function<void(Statement&)>& bind) {
+  auto st = db.prepare(sql);
+  if (!st) return st.error();
+  if (bind) bind(**st);
+  return (*st)->run();
+}
+
 }  // namespace storeedge::store

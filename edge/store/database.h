@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,5 +79,9 @@ class Connection {
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
 };
+
+// Prepares `sql`, binds with `bind` and steps to completion: for statements without rows.
+[[nodiscard]] Result<void> run(Connection& db, std::string_view sql,
+                               const std::function<void(Statement&)>& bind = {});
 
 }  // namespace storeedge::store

@@ -194,10 +194,72 @@ CREATE TABLE put_back_work (
 );
 )sql";
 
+// Version 3: the store's work (docs/fulfilment.md) — the lifecycle of an allocation on the
+// floor, each pick, stock per SKU and bin, and the responses of idempotent requests.
+constexpr std::string_view kV3 = R"sql(
+ALTER TABLE allocations ADD COLUMN accepted_at TEXT;
+ALTER TABLE allocations ADD COLUMN picked_at TEXT;
+ALTER TABLE allocations ADD COLUMN staging_location TEXT;
+ALTER TABLE allocations ADD COLUMN ready_at TEXT;
+ALTER TABLE allocations ADD COLUMN arrived_at TEXT;
+ALTER TABLE allocations ADD COLUMN arrival_bay TEXT;
+ALTER TABLE allocations ADD COLUMN closed_at TEXT;
+ALTER TABLE allocations ADD COLUMN verification TEXT;
+ALTER TABLE allocation_lines ADD COLUMN rejected_qty INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE allocation_lines ADD COLUMN handed_qty INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE allocation_lines ADD COLUMN substitute_sku TEXT;
+CREATE INDEX allocations_by_order ON allocations (order_id);
+
+CREATE TABLE picks (
+  pick_id       INTEGER PRIMARY KEY AUTOINCREMENT,
+  allocation_id TEXT NOT NULL,
+  line          TEXT NOT NULL,
+  sku           TEXT NOT NULL,
+  qty           INTEGER NOT NULL CHECK (qty > 0),
+  location      TEXT NOT NULL,
+  code          TEXT NOT NULL,
+  user_id       TEXT,
+  device_id     TEXT,
+  at            TEXT NOT NULL,
+  undone_at     TEXT
+);
+CREATE INDEX picks_by_allocation ON picks (allocation_id, pick_id);
+
+CREATE TABLE inventory (
+  sku        TEXT NOT NULL,
+  location   TEXT NOT NULL,
+  on_hand    INTEGER NOT NULL DEFAULT 0,
+  damaged    INTEGER NOT NULL DEFAULT 0 CHECK (damaged >= 0),
+  count_due  INTEGER NOT NULL DEFAULT 0 CHECK (count_due IN (0, 1)),
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (sku, location)
+) WITHOUT ROWID;
+
+CREATE TABLE print_jobs (
+  job_id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  kind          TEXT NOT NULL,
+  allocation_id TEXT,
+  state         TEXT NOT NULL DEFAULT 'pending',
+  created_at    TEXT NOT NULL,
+  done_at       TEXT
+);
+
+CREATE TABLE idempotent_requests (
+  device_id    TEXT NOT NULL,
+  key          TEXT NOT NULL,
+  request_hash TEXT NOT NULL,
+  status       INTEGER NOT NULL,
+  body         TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  PRIMARY KEY (device_id, key)
+) WITHOUT ROWID;
+CREATE INDEX idempotent_requests_by_age ON idempotent_requests (created_at);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> all = {kV1, kV2};
+  static const std::vector<std::string_view> all = {kV1, kV2, kV3};
   return all;
 }
 

@@ -1,0 +1,38 @@
+// Stock per SKU and bin. Every change of on-hand stock is one inventory.adjusted fact in the
+// outbox, written in the caller's transaction (contract §5).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "store/database.h"
+
+namespace storeedge::fulfil {
+
+using store::Connection;
+
+struct StockMove {
+  std::string sku;
+  std::string location;
+  std::int64_t delta = 0;
+  std::string reason;              // pick, pick_undo, put_back, damaged, not_found, count, ...
+  std::optional<std::string> ref;  // the allocation, count or return that caused it
+};
+
+// Moves on-hand stock (it may go below zero: the shelf had more than the books) and reports it.
+[[nodiscard]] Result<void> adjust_stock(Connection& db, const StockMove& move, std::string_view at);
+// Moves `qty` units from sellable to damaged stock at the bin; reported as reason "damaged".
+[[nodiscard]] Result<void> mark_damaged(Connection& db, const std::string& sku,
+                                        const std::string& location, std::int64_t qty,
+                                        const std::optional<std::string>& ref, std::string_view at);
+// The shelf was empty: on-hand at the bin becomes zero and a count is due; reported as
+// reason "not_found" with the change (when there was any).
+[[nodiscard]] Result<void> zero_pending_count(Connection& db, const std::string& sku,
+                                              const std::string& location,
+                                              const std::optional<std::string>& ref,
+                                              std::string_view at);
+// The bin a SKU is picked from: the catalog's location, or "UNASSIGNED".
+[[nodiscard]] Result<std::string> home_location(Connection& db, const std::string& sku);
+
+}  // namespace storeedge::fulfil
