@@ -3,6 +3,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <csignal>
 
+#include "api/idempotency.h"
 #include "core/log.h"
 #include "core/systemd.h"
 #include "store/state_dir.h"
@@ -100,6 +101,7 @@ int Daemon::run() {
     if (!ec) on_signal(signo);
   });
   if (auto interval = systemd::watchdog_interval()) arm_watchdog(*interval);
+  arm_housekeeping();
   arm_store_probe();
 
   log::notice("storeedged " STOREEDGE_VERSION " serving " + listen_address_ + " for tenant " +
@@ -143,6 +145,7 @@ void Daemon::begin_shutdown() {
   systemd::notify("STOPPING=1\nSTATUS=stopping: finishing in-flight requests");
   log::notice("storeedged stopping: finishing in-flight requests");
   watchdog_timer_.cancel();
+  housekeeping_timer_.cancel();
   probe_timer_.cancel();
   sync_->stop();
   server_->shutdown(config_.http.shutdown_grace, [this] {
@@ -193,6 +196,24 @@ void Daemon::reload() {
 }
 
 // Pinged from the loop, so a loop that stops turning stops the pings and systemd restarts us.
+void Daemon::arm_housekeeping() {
+  const std::string cutoff = format_rfc3339(clock_.now() - std::chrono::hours(24));
+  writes_->submit(
+      [cutoff](store::Connection& db) -> Result<void> {
+        auto pruned = api::prune_responses(db, cutoff);
+        if (!pruned) return pruned.error();
+        return {};
+      },
+      [](Result<void> r) {
+        if (!r)
+          log::warning("housekeeping: could not prune idempotency keys: " + r.error().message);
+      });
+  housekeeping_timer_.expires_after(std::chrono::hours(1));
+  housekeeping_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) arm_housekeeping();
+  });
+}
+
 void Daemon::arm_watchdog(std::chrono::microseconds interval) {
   watchdog_timer_.expires_after(interval / 2);
   watchdog_timer_.async_wait([this, interval](boost::system::error_code ec) {

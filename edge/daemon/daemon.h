@@ -30,6 +30,8 @@ class Daemon {
   void reload();
   void begin_shutdown();
   void arm_watchdog(std::chrono::microseconds interval);
+  // Hourly: forgets idempotency keys older than 24 hours.
+  void arm_housekeeping();
   void arm_store_probe();
   std::string status_line() const;
 
@@ -40,6 +42,7 @@ class Daemon {
   boost::asio::io_context ioc_{1};
   boost::asio::signal_set signals_{ioc_};
   boost::asio::steady_timer watchdog_timer_{ioc_};
+  boost::asio::steady_timer housekeeping_timer_{ioc_};
   boost::asio::steady_timer probe_timer_{ioc_};
   SystemClock clock_;
   std::unique_ptr<store::Connection> reader_;
