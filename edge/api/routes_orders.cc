@@ -4,7 +4,6 @@
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
 
 #include "api/api.h"
 
@@ -39,7 +38,6 @@ awaitable<Response> Api::get_order_lookup(Call& call) {
   }
   if (query.empty())
     co_return error(make_error("invalid_request", "give order, receipt or email_hash"));
-  call.target = json::serialize(query);
 
   // Every given field must match.
   auto st = deps_.reader.prepare(
