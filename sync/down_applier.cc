@@ -13,13 +13,12 @@ namespace storeedge::sync {
 namespace json = boost::json;
 using store::Connection;
 
-namespace {
-
-// States in which an allocation still waits for store work; the others are final.
-bool is_open_state(std::string_view s) {
+bool is_open_allocation_state(std::string_view s) {
   return s == "open" || s == "accepted" || s == "picking" || s == "picked" || s == "ready" ||
-         s == "packed";
+         s == "packing" || s == "packed";
 }
+
+namespace {
 
 Error domain(std::string code, std::string reason) {
   return make_error(code, reason);
@@ -100,7 +99,7 @@ Result<void> cancel_allocation(Connection& db, const std::string& id,
     if (!r) return r.error();
     return {};
   }
-  if (!is_open_state(**state))
+  if (!is_open_allocation_state(**state))
     return domain("illegal_transition",
                   "allocation " + id + " is " + **state + " and cannot be cancelled");
   auto lines = allocation_lines(db, id);
@@ -323,6 +322,14 @@ Result<void> label(Connection& db, const json::object& b, bool ok, std::string_v
   auto state = allocation_state(db, id);
   if (!state) return state.error();
   if (!*state) return domain("unknown_allocation", "allocation " + id + " is not known");
+  if (ok) {  // kept for printing (docs/fulfilment.md): the printer picks up the job
+    auto job =
+        run(db,
+            "INSERT INTO print_jobs (kind, allocation_id, package, created_at)"
+            " VALUES ('shipping_label', ?1, ?2, ?3)",
+            [&](store::Statement& s) { s.bind(1, id).bind(2, str(b, "package")).bind(3, now); });
+    if (!job) return job;
+  }
   return run(
       db,
       "INSERT INTO labels (allocation_id, package, carrier, service, tracking, format, data,"

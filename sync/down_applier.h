@@ -13,6 +13,10 @@
 
 namespace storeedge::sync {
 
+// States in which an allocation still waits for store work (open … packed); the others are
+// final (handed_over, shipped, expired, cancelled, rejected).
+bool is_open_allocation_state(std::string_view state);
+
 struct DownPosition {
   std::optional<std::string> epoch;
   std::int64_t applied = 0;

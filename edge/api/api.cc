@@ -63,6 +63,39 @@ Api::Api(ApiDeps deps)
        &Api::post_arrival},
       {verb::post, "/api/v1/allocations/{id}/handover", Access::session, Role::associate,
        &Api::post_handover},
+      {verb::post, "/api/v1/allocations/{id}/packages", Access::session, Role::associate,
+       &Api::post_package},
+      {verb::patch, "/api/v1/allocations/{id}/packages/{package}", Access::session, Role::associate,
+       &Api::patch_package},
+      {verb::post, "/api/v1/allocations/{id}/packages/{package}/items", Access::session,
+       Role::associate, &Api::post_package_items},
+      {verb::post, "/api/v1/allocations/{id}/packages/{package}/items/remove", Access::session,
+       Role::associate, &Api::post_package_items_remove},
+      {verb::post, "/api/v1/allocations/{id}/pack", Access::session, Role::associate,
+       &Api::post_pack},
+      {verb::put, "/api/v1/allocations/{id}/packages/{package}/tracking", Access::session,
+       Role::associate, &Api::put_tracking},
+      {verb::post, "/api/v1/allocations/{id}/ship", Access::session, Role::associate,
+       &Api::post_ship},
+      {verb::get, "/api/v1/expired", Access::session, Role::associate, &Api::get_expired},
+      {verb::post, "/api/v1/allocations/{id}/expire", Access::session, Role::associate,
+       &Api::post_expire},
+      {verb::get, "/api/v1/put-backs", Access::session, Role::associate, &Api::get_put_backs},
+      {verb::post, "/api/v1/put-backs/{id}/scans", Access::session, Role::associate,
+       &Api::post_put_back_scan},
+      {verb::get, "/api/v1/inventory", Access::session, Role::associate, &Api::get_inventory},
+      {verb::get, "/api/v1/inventory/{code}", Access::session, Role::associate,
+       &Api::get_inventory_item},
+      {verb::post, "/api/v1/counts", Access::session, Role::associate, &Api::post_count},
+      {verb::get, "/api/v1/counts", Access::session, Role::lead, &Api::get_counts},
+      {verb::post, "/api/v1/counts/{id}/approve", Access::session, Role::lead,
+       &Api::post_count_approve},
+      {verb::post, "/api/v1/counts/{id}/reject", Access::session, Role::lead,
+       &Api::post_count_reject},
+      {verb::post, "/api/v1/batches", Access::session, Role::associate, &Api::post_batch},
+      {verb::get, "/api/v1/batches/{id}", Access::session, Role::associate, &Api::get_batch},
+      {verb::post, "/api/v1/batches/{id}/picks", Access::session, Role::associate,
+       &Api::post_batch_pick},
   };
 }
 
@@ -70,6 +103,7 @@ void Api::reconfigure(const Config& config) {
   const auto iterations = deps_.config.auth.pin_hash_iterations;  // not reloadable
   deps_.config.auth = config.auth;
   deps_.config.auth.pin_hash_iterations = iterations;
+  deps_.config.fulfil = config.fulfil;
   user_limiter_.configure(config.auth.max_failed_signins, config.auth.lockout);
   device_limiter_.configure(3 * config.auth.max_failed_signins, config.auth.lockout);
 }
@@ -87,16 +121,18 @@ Status status_for(const Error& e) {
   if (c == "unsupported_media_type") return Status::unsupported_media_type;
   if (c == "unauthenticated" || c == "invalid_credentials" || c == "session_required")
     return Status::unauthorized;
-  if (c == "forbidden") return Status::forbidden;
+  if (c == "forbidden" || c == "not_allowed_for_role") return Status::forbidden;
   if (c == "not_found") return Status::not_found;
   if (c == "conflict" || c == "constraint" || c == "already_picked" ||
       c == "allocation_cancelled" || c == "illegal_state" || c == "already_undone" ||
-      c == "already_handed_over")
+      c == "already_handed_over" || c == "in_other_batch" || c == "label_exists" ||
+      c == "already_done")
     return Status::conflict;
   if (c == "wrong_item" || c == "invalid_barcode" || c == "too_many" || c == "pick_incomplete" ||
       c == "unknown_item" || c == "substitution_not_allowed" || c == "wrong_pickup_code" ||
       c == "no_pickup_code" || c == "nothing_to_hand_over" || c == "wrong_kind" ||
-      c == "idempotency_key_reused")
+      c == "idempotency_key_reused" || c == "pack_incomplete" || c == "no_tracking" ||
+      c == "not_expired")
     return Status::unprocessable_entity;
   if (c == "locked_out") return Status::too_many_requests;
   if (c == "timeout") return Status::gateway_timeout;
@@ -216,9 +252,9 @@ awaitable<std::optional<Response>> Api::authenticate(Call& call, const Route& ro
 // same device. It authorises this one request; the audit row names both people.
 awaitable<std::optional<Response>> Api::authorise_override(Call& call, Role needed) {
   auto forbidden = [&] {
-    return error(make_error("forbidden", "this action needs the " +
-                                             std::string(auth::role_name(needed)) +
-                                             " role or a manager override"));
+    return error(make_error("not_allowed_for_role", "this action needs the " +
+                                                        std::string(auth::role_name(needed)) +
+                                                        " role or a manager override"));
   };
   std::string_view header = call.req["StoreEdge-Override"];
   if (header.empty()) co_return forbidden();

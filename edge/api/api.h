@@ -127,6 +127,28 @@ class Api {
   awaitable<Response> post_stage(Call&);
   awaitable<Response> post_arrival(Call&);
   awaitable<Response> post_handover(Call&);
+  awaitable<Response> post_package(Call&);
+  awaitable<Response> patch_package(Call&);
+  awaitable<Response> post_package_items(Call&);
+  awaitable<Response> post_package_items_remove(Call&);
+  awaitable<Response> pack_scan(Call&, bool remove);
+  awaitable<Response> post_pack(Call&);
+  awaitable<Response> put_tracking(Call&);
+  awaitable<Response> post_ship(Call&);
+  awaitable<Response> get_expired(Call&);
+  awaitable<Response> post_expire(Call&);
+  awaitable<Response> get_put_backs(Call&);
+  awaitable<Response> post_put_back_scan(Call&);
+  awaitable<Response> get_inventory(Call&);
+  awaitable<Response> get_inventory_item(Call&);
+  awaitable<Response> post_count(Call&);
+  awaitable<Response> get_counts(Call&);
+  awaitable<Response> post_count_approve(Call&);
+  awaitable<Response> post_count_reject(Call&);
+  awaitable<Response> decide_count(Call&, bool approve);
+  awaitable<Response> post_batch(Call&);
+  awaitable<Response> get_batch(Call&);
+  awaitable<Response> post_batch_pick(Call&);
 
   // A fulfilment change: `fn` runs in one transaction with the audit row and returns the
   // response body; with an Idempotency-Key the first response is stored and replayed.

@@ -2,8 +2,11 @@
 // changes it.
 #include <boost/json/array.hpp>
 #include <charconv>
+#include <map>
 
 #include "api/api.h"
+#include "api/floor_json.h"
+#include "fulfil/packing.h"
 
 namespace storeedge::api {
 
@@ -89,19 +92,47 @@ awaitable<Response> Api::get_allocation(Call& call) {
       " WHERE allocation_id = ?1 ORDER BY length(line), line");
   if (!lines) co_return error(lines.error());
   (*lines)->bind(1, call.params[0]);
-  boost::json::array out;
+  std::map<std::string, std::pair<std::int64_t, std::string>> prices;
   while (true) {
     auto l = (*lines)->step();
     if (!l) co_return error(l.error());
     if (!*l) break;
-    out.push_back({{"line", (*lines)->column_text(0)},
-                   {"sku", (*lines)->column_text(1)},
-                   {"description", (*lines)->column_text(2)},
-                   {"qty", (*lines)->column_int(3)},
-                   {"unit_price", (*lines)->column_int(4)},
-                   {"currency", (*lines)->column_text(5)}});
+    prices[(*lines)->column_text(0)] = {(*lines)->column_int(4), (*lines)->column_text(5)};
+  }
+  // The floor's view of the allocation: line figures, pickup and packing details.
+  auto work = fulfil::load_allocation(deps_.reader, call.params[0]);
+  if (!work) co_return error(work.error());
+  boost::json::array out;
+  for (const auto& line : work->lines) {
+    boost::json::object o = line_json(line);
+    o["unit_price"] = prices[line.line].first;
+    o["currency"] = prices[line.line].second;
+    out.push_back(std::move(o));
   }
   a["lines"] = std::move(out);
+  a["substitutions_allowed"] = work->substitutions_allowed;
+  a["units_to_pick"] = work->units_to_pick();
+  auto details = deps_.reader.prepare(
+      "SELECT staging_location, arrival_bay, ready_at, carrier, service,"
+      " json_extract(customer, '$.pickup_code') IS NOT NULL FROM allocations"
+      " WHERE allocation_id = ?1");
+  if (!details) co_return error(details.error());
+  (*details)->bind(1, call.params[0]);
+  if (auto d = (*details)->step(); !d) {
+    co_return error(d.error());
+  } else if (*d) {
+    const store::Statement& s = **details;
+    a["staging_location"] = opt(s.column_optional(0));
+    a["arrival_bay"] = opt(s.column_optional(1));
+    a["ready_at"] = opt(s.column_optional(2));
+    a["carrier"] = opt(s.column_optional(3));
+    a["service"] = opt(s.column_optional(4));
+    a["has_pickup_code"] = s.column_int(5) != 0;
+    (*details)->reset();
+  }
+  auto packages = fulfil::load_packages(deps_.reader, call.params[0]);
+  if (!packages) co_return error(packages.error());
+  a["packages"] = packages_json(*packages);
   co_return http::json_response(Status::ok, {{"allocation", std::move(a)}});
 }
 

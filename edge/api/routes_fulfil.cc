@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "api/api.h"
+#include "api/floor_json.h"
 #include "api/idempotency.h"
 #include "api/json_input.h"
 #include "fulfil/handover.h"
@@ -15,67 +16,6 @@ namespace storeedge::api {
 
 namespace json = boost::json;
 using http::Status;
-
-namespace {
-
-json::object line_json(const fulfil::Line& l) {
-  json::object o{{"line", l.line},
-                 {"sku", l.sku},
-                 {"description", l.description},
-                 {"location", l.location},
-                 {"qty", l.qty},
-                 {"picked", l.picked},
-                 {"to_pick", l.to_pick()},
-                 {"cancelled", l.cancelled},
-                 {"rejected", l.rejected},
-                 {"handed", l.handed}};
-  json::array gtins;
-  for (const auto& g : l.gtins) gtins.emplace_back(g);
-  o["gtins"] = std::move(gtins);
-  o["substitute_sku"] = l.substitute_sku ? json::value(*l.substitute_sku) : json::value(nullptr);
-  return o;
-}
-
-json::object work_json(const fulfil::Allocation& a) {
-  json::array lines;
-  for (const auto& l : a.lines) lines.push_back(line_json(l));
-  return {{"id", a.id},
-          {"order", a.order},
-          {"kind", a.kind},
-          {"state", a.state},
-          {"substitutions_allowed", a.substitutions_allowed},
-          {"units_to_pick", a.units_to_pick()},
-          {"lines", std::move(lines)}};
-}
-
-json::object pick_json(const fulfil::PickOutcome& p) {
-  return {{"pick_id", p.pick_id},
-          {"line", p.line},
-          {"sku", p.sku},
-          {"location", p.location},
-          {"qty", p.qty},
-          {"line_picked", p.line_picked},
-          {"line_needed", p.line_needed},
-          {"units_to_pick", p.units_to_pick},
-          {"substitute", p.substitute}};
-}
-
-// A path or body value naming a thing on the floor: 1-64 printable ASCII characters.
-Result<std::string> floor_name(const json::object& body, std::string_view key) {
-  auto v = required_string(body, key);
-  if (!v) return v;
-  bool ok = !v->empty() && v->size() <= 64;
-  for (unsigned char c : *v) ok = ok && c >= 0x20 && c <= 0x7e;
-  if (!ok) return make_error("invalid_request", std::string(key) + ": 1-64 printable characters");
-  return v;
-}
-
-Result<json::object> body_of(const Request& req) {
-  if (req.body().empty()) return json::object{};
-  return parse_json_object(req);
-}
-
-}  // namespace
 
 awaitable<Response> Api::fulfil_change(Call& call, FulfilChange fn) {
   const std::string device_id = call.who.device ? call.who.device->device_id : std::string();
@@ -186,14 +126,11 @@ awaitable<Response> Api::post_pick(Call& call) {
 }
 
 awaitable<Response> Api::post_undo_pick(Call& call) {
-  std::int64_t pick_id = 0;
-  const std::string& p = call.params[0];
-  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), pick_id);
-  if (ec != std::errc{} || end != p.data() + p.size() || pick_id < 1)
-    co_return error(make_error("not_found", "no pick " + p));
-  call.target = "pick " + p;
-  FulfilChange fn = [pick_id](store::Connection& db, const fulfil::Actor& who,
-                              std::string_view at) -> Result<json::object> {
+  auto pick_id = id_param(call.params[0], "pick");
+  if (!pick_id) co_return error(pick_id.error());
+  call.target = "pick " + call.params[0];
+  FulfilChange fn = [pick_id = *pick_id](store::Connection& db, const fulfil::Actor& who,
+                                         std::string_view at) -> Result<json::object> {
     auto undone = fulfil::undo_pick(db, pick_id, who, at);
     if (!undone) return undone.error();
     return json::object{{"undone", pick_json(*undone)}};

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "api/api.h"
+#include "api/floor_json.h"
 
 namespace storeedge::api {
 
@@ -13,18 +14,6 @@ namespace json = boost::json;
 using http::Status;
 
 namespace {
-
-Result<int> int_param(const std::map<std::string, std::string>& q, const std::string& key,
-                      int fallback, int min, int max) {
-  auto it = q.find(key);
-  if (it == q.end()) return fallback;
-  int v = 0;
-  auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-  if (ec != std::errc{} || end != it->second.data() + it->second.size() || v < min || v > max)
-    return make_error("invalid_request", key + ": an integer from " + std::to_string(min) + " to " +
-                                             std::to_string(max));
-  return v;
-}
 
 // The columns of a queue entry; the page is chosen first (index order), the line figures are
 // computed only for the rows on it.
@@ -74,15 +63,17 @@ awaitable<Response> Api::get_work(Call& call) {
   if (auto it = call.query.find("state"); it != call.query.end()) state = it->second;
   if (kind && *kind != "bopis" && *kind != "curbside" && *kind != "ship_from_store")
     co_return error(make_error("invalid_request", "kind: bopis, curbside or ship_from_store"));
-  static const std::set<std::string> kStates = {"open",   "accepted", "picking",
-                                                "picked", "ready",    "packed"};
+  static const std::set<std::string> kStates = {"open",  "accepted", "picking", "picked",
+                                                "ready", "packing",  "packed"};
   if (state && !kStates.contains(*state))
-    co_return error(make_error("invalid_request",
-                               "state: one of open, accepted, picking, picked, ready, packed"));
+    co_return error(
+        make_error("invalid_request",
+                   "state: one of open, accepted, picking, picked, ready, packing, packed"));
   auto st = deps_.reader.prepare(
       std::string(kQueueSelect) +
       " FROM (SELECT allocation_id FROM allocations"
-      "       WHERE state IN ('open', 'accepted', 'picking', 'picked', 'ready', 'packed')"
+      "       WHERE state IN ('open', 'accepted', 'picking', 'picked', 'ready', 'packing',"
+      "       'packed')"
       "       AND (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR state = ?2)"
       "       ORDER BY promised_by IS NULL, promised_by, priority DESC, allocation_id"
       "       LIMIT ?3 OFFSET ?4) page"

@@ -114,6 +114,8 @@ const std::map<std::string, KeySpec>& key_table() {
       {"sync.lookup_timeout",
        {true,
         duration_key(&Config::sync, &SyncConfig::lookup_timeout, milliseconds(100), seconds(120))}},
+      {"fulfil.count_approval_variance",
+       {true, int_key(&Config::fulfil, &FulfilConfig::count_approval_variance, 0, 100'000)}},
       {"http.listen",
        {false,
         [](const toml::node& n, Config& c) -> std::optional<std::string> {

@@ -47,6 +47,12 @@ struct SyncConfig {
   Duration lookup_timeout = std::chrono::seconds(5);  // order.lookup answer from the OMS
 };
 
+struct FulfilConfig {
+  // A cycle count whose variance for any SKU is larger than this (in units, either way) waits
+  // for a lead's approval unless a lead counted.
+  std::int64_t count_approval_variance = 5;
+};
+
 struct DatabaseConfig {
   std::uint32_t write_queue_limit = 10'000;
   std::uint32_t max_group_size = 1'000;
@@ -60,6 +66,7 @@ struct Config {
   std::string mqtt_uri = "tcp://127.0.0.1:1883";
   MqttConfig mqtt;  // uri mirrors mqtt_uri; TLS files
   SyncConfig sync;
+  FulfilConfig fulfil;
   log::Level log_level = log::Level::info;
   HttpConfig http;
   AuthConfig auth;

@@ -131,8 +131,8 @@ Result<Allocation> hand_over(Connection& db, const std::string& id, const Verifi
     if (!r) return r.error();
     if (qty < l.picked) {  // the customer did not take these: back to the shelf
       r = run(db,
-              "INSERT INTO put_back_work (allocation_id, sku, qty, created_at)"
-              " VALUES (?1, ?2, ?3, ?4)",
+              "INSERT INTO put_back_work (allocation_id, sku, qty, created_at, reason)"
+              " VALUES (?1, ?2, ?3, ?4, 'partial_handover')",
               [&](store::Statement& s) {
                 s.bind(1, id).bind(2, l.substitute_sku.value_or(l.sku)).bind(3, l.picked - qty);
                 s.bind(4, at);

@@ -83,4 +83,50 @@ Result<std::string> home_location(Connection& db, const std::string& sku) {
   return location && !location->empty() ? *location : std::string("UNASSIGNED");
 }
 
+Result<std::vector<BinStock>> list_stock(Connection& db, const std::optional<std::string>& sku,
+                                         const std::optional<std::string>& location,
+                                         std::int64_t limit, std::int64_t offset) {
+  std::vector<BinStock> out;
+  auto r = store::each_row(
+      db,
+      "SELECT i.sku, coalesce(c.description, ''), i.location, i.on_hand, i.damaged, i.count_due"
+      " FROM inventory i LEFT JOIN catalog_items c ON c.sku = i.sku"
+      " WHERE (?1 IS NULL OR i.sku = ?1) AND (?2 IS NULL OR i.location = ?2)"
+      " ORDER BY i.sku, i.location LIMIT ?3 OFFSET ?4",
+      [&](store::Statement& s) {
+        s.bind_optional(1, sku).bind_optional(2, location).bind(3, limit).bind(4, offset);
+      },
+      [&](const store::Statement& s) {
+        out.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_int(3),
+                       s.column_int(4), s.column_int(5) != 0});
+      });
+  if (!r) return r.error();
+  return out;
+}
+
+Result<ItemStock> item_stock(Connection& db, const std::string& sku) {
+  ItemStock stock{sku, "", 0, 0, 0, 0, {}};
+  auto bins = list_stock(db, sku, std::nullopt, 10'000, 0);
+  if (!bins) return bins.error();
+  for (const BinStock& b : *bins) {
+    stock.on_hand += b.on_hand;
+    stock.damaged += b.damaged;
+  }
+  stock.locations = std::move(*bins);
+  auto r = store::each_row(
+      db,
+      "SELECT (SELECT description FROM catalog_items WHERE sku = ?1),"
+      " (SELECT coalesce(sum(l.qty - l.cancelled_qty - l.rejected_qty - l.picked_qty), 0)"
+      "  FROM allocation_lines l JOIN allocations a ON a.allocation_id = l.allocation_id"
+      "  WHERE l.sku = ?1 AND a.state IN ('open', 'accepted', 'picking'))",
+      [&](store::Statement& s) { s.bind(1, sku); },
+      [&](const store::Statement& s) {
+        stock.description = s.column_optional(0).value_or("");
+        stock.reserved = s.column_int(1);
+      });
+  if (!r) return r.error();
+  stock.available = stock.on_hand - stock.reserved;
+  return stock;
+}
+
 }  // namespace storeedge::fulfil

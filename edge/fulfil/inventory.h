@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "store/database.h"
 
@@ -34,5 +35,26 @@ struct StockMove {
                                               std::string_view at);
 // The bin a SKU is picked from: the catalog's location, or "UNASSIGNED".
 [[nodiscard]] Result<std::string> home_location(Connection& db, const std::string& sku);
+
+struct BinStock {
+  std::string sku, description, location;
+  std::int64_t on_hand = 0, damaged = 0;
+  bool count_due = false;
+};
+
+// A SKU's stock: on-hand over all bins, reserved (units of allocations not yet picked) and
+// available = on-hand − reserved.
+struct ItemStock {
+  std::string sku, description;
+  std::int64_t on_hand = 0, damaged = 0, reserved = 0, available = 0;
+  std::vector<BinStock> locations;
+};
+[[nodiscard]] Result<ItemStock> item_stock(Connection& db, const std::string& sku);
+
+// Stock rows by SKU and bin, optionally of one SKU or one bin, in (sku, location) order.
+[[nodiscard]] Result<std::vector<BinStock>> list_stock(Connection& db,
+                                                       const std::optional<std::string>& sku,
+                                                       const std::optional<std::string>& location,
+                                                       std::int64_t limit, std::int64_t offset);
 
 }  // namespace storeedge::fulfil

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "fulfil/inventory.h"
+#include "sync/down_applier.h"
 #include "sync/outbox.h"
 
 namespace storeedge::fulfil {
@@ -13,8 +14,7 @@ namespace json = boost::json;
 using store::run;
 
 bool is_open_state(std::string_view s) {
-  return s == "open" || s == "accepted" || s == "picking" || s == "picked" || s == "ready" ||
-         s == "packed";
+  return sync::is_open_allocation_state(s);
 }
 
 bool is_pickable_state(std::string_view s) {

@@ -178,4 +178,20 @@ Result<void> run(Connection& db, std::string_view sql,
   return (*st)->run();
 }
 
+Result<void> each_row(Connection& db, std::string_view sql,
+                      const std::function<void(Statement&)>& bind,
+                      const std::function<void(const Statement&)>& row) {
+  auto st = db.prepare(sql);
+  if (!st) return st.error();
+  if (bind) bind(**st);
+  while (true) {
+    auto r = (*st)->step();
+    if (!r) return r.error();
+    if (!*r) break;
+    row(**st);
+  }
+  (*st)->reset();
+  return {};
+}
+
 }  // namespace storeedge::store

@@ -84,4 +84,9 @@ class Connection {
 [[nodiscard]] Result<void> run(Connection& db, std::string_view sql,
                                const std::function<void(Statement&)>& bind = {});
 
+// Prepares `sql`, binds with `bind` and calls `row` for each result row.
+[[nodiscard]] Result<void> each_row(Connection& db, std::string_view sql,
+                                    const std::function<void(Statement&)>& bind,
+                                    const std::function<void(const Statement&)>& row);
+
 }  // namespace storeedge::store

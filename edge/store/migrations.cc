@@ -256,10 +256,79 @@ CREATE TABLE idempotent_requests (
 CREATE INDEX idempotent_requests_by_age ON idempotent_requests (created_at);
 )sql";
 
+// Version 4: the rest of the floor (docs/fulfilment.md) — packages of ship-from-store
+// allocations, put-back progress and its cause, cycle counts awaiting a lead, and batch walks.
+constexpr std::string_view kV4 = R"sql(
+ALTER TABLE allocations ADD COLUMN packed_at TEXT;
+ALTER TABLE put_back_work ADD COLUMN done_qty INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE put_back_work ADD COLUMN reason TEXT NOT NULL DEFAULT 'cancelled';
+CREATE INDEX put_back_work_open ON put_back_work (id) WHERE done_at IS NULL;
+ALTER TABLE print_jobs ADD COLUMN package TEXT;
+CREATE INDEX allocation_lines_by_sku ON allocation_lines (sku);
+CREATE INDEX inventory_by_location ON inventory (location, sku);
+
+CREATE TABLE packages (
+  allocation_id      TEXT NOT NULL,
+  package            TEXT NOT NULL,
+  weight_g           INTEGER,
+  length_mm          INTEGER,
+  width_mm           INTEGER,
+  height_mm          INTEGER,
+  label_requested_at TEXT,
+  typed_carrier      TEXT,
+  typed_tracking     TEXT,
+  created_at         TEXT NOT NULL,
+  PRIMARY KEY (allocation_id, package)
+) WITHOUT ROWID;
+
+CREATE TABLE package_lines (
+  allocation_id TEXT NOT NULL,
+  package       TEXT NOT NULL,
+  line          TEXT NOT NULL,
+  qty           INTEGER NOT NULL CHECK (qty >= 0),
+  PRIMARY KEY (allocation_id, package, line)
+) WITHOUT ROWID;
+
+CREATE TABLE counts (
+  count_id   INTEGER PRIMARY KEY AUTOINCREMENT,
+  location   TEXT NOT NULL,
+  state      TEXT NOT NULL,
+  counted_by TEXT NOT NULL,
+  device_id  TEXT,
+  created_at TEXT NOT NULL,
+  decided_by TEXT,
+  decided_at TEXT
+);
+CREATE INDEX counts_by_state ON counts (state, count_id);
+
+CREATE TABLE count_lines (
+  count_id INTEGER NOT NULL,
+  sku      TEXT NOT NULL,
+  expected INTEGER NOT NULL,
+  counted  INTEGER NOT NULL CHECK (counted >= 0),
+  PRIMARY KEY (count_id, sku)
+) WITHOUT ROWID;
+
+CREATE TABLE batches (
+  batch_id   INTEGER PRIMARY KEY AUTOINCREMENT,
+  created_by TEXT NOT NULL,
+  device_id  TEXT,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE batch_slots (
+  batch_id      INTEGER NOT NULL,
+  slot          INTEGER NOT NULL,
+  allocation_id TEXT NOT NULL,
+  PRIMARY KEY (batch_id, slot)
+) WITHOUT ROWID;
+CREATE INDEX batch_slots_by_allocation ON batch_slots (allocation_id);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> all = {kV1, kV2, kV3};
+  static const std::vector<std::string_view> all = {kV1, kV2, kV3, kV4};
   return all;
 }
 

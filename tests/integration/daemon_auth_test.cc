@@ -56,7 +56,7 @@ TEST_F(DaemonTest, AuthenticationAndRoles) {
   EXPECT_EQ(whoami.json().at("user").at("role").as_string(), "associate");
   auto forbidden = c.get("/api/v1/users", auth_headers(token, associate));
   EXPECT_EQ(forbidden.status, 403);
-  EXPECT_EQ(error_code(forbidden), "forbidden");
+  EXPECT_EQ(error_code(forbidden), "not_allowed_for_role");
 
   // A manager override authorises one action for the associate, and the audit log says so.
   auto h = auth_headers(token, associate);

@@ -1,104 +1,16 @@
 // The floor's work on real SQLite, with allocations arriving through the down-stream applier as
 // they do in production: picking by every code form, wrong items, short picks, rejections with
 // their stock effects, undo, substitutes, staging, handover, and the OMS cancelling mid-work.
-#include <gtest/gtest.h>
-
-#include <boost/json/parse.hpp>
-#include <boost/json/serialize.hpp>
-#include <fstream>
-#include <sstream>
-
 #include "fulfil/handover.h"
-#include "fulfil/picking.h"
-#include "store/state_dir.h"
-#include "support/harness.h"
-#include "sync/contract.h"
-#include "sync/down_applier.h"
-#include "sync/outbox.h"
+#include "fulfil_fixture.h"
 
 namespace storeedge::fulfil {
 namespace {
 
+using test::FulfilTest;
+using test::kAda;
+using test::kNow;
 namespace json = boost::json;
-constexpr std::string_view kNow = "2026-11-24T10:00:00.000Z";
-const Actor kAda{"ada", std::string("hh1")};
-
-json::object example(const std::string& file) {
-  std::ifstream in(std::string(STOREEDGE_CONTRACT_EXAMPLES) + "/" + file);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return json::parse(ss.str()).as_object();
-}
-
-class FulfilTest : public ::testing::Test {
- protected:
-  // Catalog (SKU-1001 at A-03-2, SKU-3003 at C-11-1), the BOPIS allocation A-77812 (line 1:
-  // 2 × SKU-1001, line 2: 1 × SKU-3003, pickup code 482913) and the ship-from-store A-77813.
-  void SetUp() override {
-    Config config;
-    config.store = "S042";
-    auto db = store::open_store(dir_.path(), config, "");
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::make_unique<store::Connection>(std::move(*db));
-    down("down.snapshot.begin.json");
-    down("down.catalog.items.json");
-    down("down.allocation.created.json");
-    down("down.allocation.created-sfs.json");
-  }
-  void down(const std::string& file, json::object patch = {}) {
-    auto m = example(file);
-    for (auto& [k, v] : patch) m["body"].as_object()[k] = v;
-    m["epoch"] = "oms-e1";
-    m["seq"] = ++down_seq_;
-    const std::string payload = json::serialize(m);
-    auto parsed = sync::parse_message(payload, sync::Direction::down, "S042");
-    ASSERT_TRUE(parsed) << parsed.error().message;
-    ASSERT_TRUE(db_->exec("BEGIN IMMEDIATE"));
-    auto out = sync::apply_down(*db_, *parsed, payload, kNow);
-    ASSERT_TRUE(out) << out.error().message;
-    ASSERT_TRUE(db_->exec("COMMIT"));
-  }
-  // Runs `fn` in a transaction that commits only when it succeeds, as the API does.
-  template <class F>
-  auto tx(F fn) {
-    EXPECT_TRUE(db_->exec("BEGIN IMMEDIATE"));
-    auto r = fn(*db_);
-    EXPECT_TRUE(db_->exec(r ? "COMMIT" : "ROLLBACK"));
-    return r;
-  }
-  Result<PickOutcome> pick(const std::string& code, std::int64_t qty = 1,
-                           const std::string& id = "A-77812") {
-    return tx([&](store::Connection& db) { return fulfil::pick(db, id, code, qty, kAda, kNow); });
-  }
-  std::int64_t count(const std::string& sql) {
-    auto st = db_->prepare(sql);
-    auto row = (*st)->step();
-    std::int64_t n = row && *row ? (*st)->column_int(0) : -1;
-    (*st)->reset();
-    return n;
-  }
-  // The up facts written so far, in order.
-  std::vector<json::object> facts() {
-    auto rows = sync::pending(*db_, 1, 10'000);
-    std::vector<json::object> out;
-    for (const auto& r : *rows) out.push_back(json::parse(r.payload).as_object());
-    return out;
-  }
-  std::vector<std::string> fact_types() {
-    std::vector<std::string> out;
-    for (const auto& f : facts()) out.emplace_back(f.at("type").as_string());
-    return out;
-  }
-  Allocation load(const std::string& id = "A-77812") {
-    auto a = load_allocation(*db_, id);
-    EXPECT_TRUE(a);
-    return *a;
-  }
-
-  storeedge::testing::TempDir dir_;
-  std::unique_ptr<store::Connection> db_;
-  std::int64_t down_seq_ = 0;
-};
 
 TEST_F(FulfilTest, PickByAnyFormOfTheGtinOrTheSkuThenComplete) {
   auto p = pick("5901234123457");  // EAN-13 of SKU-1001
