@@ -2,34 +2,10 @@
 // over a real mosquitto — queue, picks by scan (with a retried request and a reused key), a
 // wrong item, completing, staging, the pickup search, a wrong and a right pickup code, and the
 // facts arriving at the OMS.
-#include "integration/sync_fixture.h"
+#include "integration/fulfil_api_fixture.h"
 
 namespace storeedge::testing {
 namespace {
-
-class FulfilApiTest : public SyncTest {
- protected:
-  void SetUp() override {
-    SyncTest::SetUp();
-    ASSERT_TRUE(start_store());
-    send_snapshot();
-    ASSERT_TRUE(wait_up("ack", through(7)));
-    token_ = provision("S042");
-    HttpClient c(port_);
-    session_ = sign_in(c, token_, R"({"badge":"BADGE-M1","pin":"1234"})");
-  }
-  HttpResult post(const std::string& target, const std::string& body, const std::string& key = "") {
-    auto h = auth_headers(token_, session_);
-    if (!key.empty()) h["Idempotency-Key"] = key;
-    HttpClient c(port_);
-    return c.post_json(target, body, h);
-  }
-  HttpResult get(const std::string& target) {
-    HttpClient c(port_);
-    return c.get(target, auth_headers(token_, session_));
-  }
-  std::string token_, session_;
-};
 
 TEST_F(FulfilApiTest, ABopisOrderFromQueueToHandover) {
   auto queue = get("/api/v1/work");
