@@ -22,8 +22,10 @@ Api::Api(ApiDeps deps)
       user_limiter_(deps_.clock, deps_.config.auth.max_failed_signins, deps_.config.auth.lockout),
       device_limiter_(deps_.clock, 3 * deps_.config.auth.max_failed_signins,
                       deps_.config.auth.lockout),
-      dummy_pin_hash_(auth::hash_pin("000000", deps_.config.auth.pin_hash_iterations)) {
-  routes_ = {
+      dummy_pin_hash_(auth::hash_pin("000000", deps_.config.auth.pin_hash_iterations)) {}
+
+const std::vector<Api::Route>& Api::routes() {
+  static const std::vector<Route> table = {
       {verb::get, "/", Access::open, Role::associate, &Api::get_home},
       {verb::get, "/healthz", Access::open, Role::associate, &Api::get_healthz},
       {verb::get, "/readyz", Access::open, Role::associate, &Api::get_readyz},
@@ -97,6 +99,7 @@ Api::Api(ApiDeps deps)
       {verb::post, "/api/v1/batches/{id}/picks", Access::session, Role::associate,
        &Api::post_batch_pick},
   };
+  return table;
 }
 
 void Api::reconfigure(const Config& config) {
@@ -175,7 +178,7 @@ awaitable<Response> Api::dispatch(Call& call) {
   for (auto param : url->params()) call.query[param.key] = param.value;
   const Route* found = nullptr;
   std::string allow;
-  for (const Route& r : routes_) {
+  for (const Route& r : routes()) {
     std::vector<std::string> params;
     if (!match_route(r.pattern, url->segments(), params)) continue;
     if (r.method == call.req.method()) {

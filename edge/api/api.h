@@ -84,6 +84,8 @@ class Api {
     auth::Role min_role;
     Handler handler;
   };
+  // Every route the API serves (docs/api/openapi.yaml documents each).
+  static const std::vector<Route>& routes();
 
  private:
   awaitable<Response> dispatch(Call& call);
@@ -157,7 +159,6 @@ class Api {
   awaitable<Response> fulfil_change(Call& call, FulfilChange fn);
 
   ApiDeps deps_;
-  std::vector<Route> routes_;
   auth::SigninLimiter user_limiter_;
   auth::SigninLimiter device_limiter_;
   std::string dummy_pin_hash_;  // verified against when the user is unknown, to even out timing
