@@ -11,6 +11,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
@@ -40,11 +41,13 @@ struct Options {
   long count = 0;     // stop after this many generated allocations (0 = run until stopped)
   unsigned seed = 1;
   bool quiet = false;
+  std::string record;  // appends each up fact, once, as a JSON line
 };
 
 const char* const kUsage =
     "usage: storeedge-omsim [--broker URI] [--tenant ID] [--store ID] [--epoch ID]\n"
-    "                       [--snapshot N] [--rate PER_SECOND] [--count N] [--seed N] [--quiet]\n";
+    "                       [--snapshot N] [--rate PER_SECOND] [--count N] [--seed N] [--quiet]\n"
+    "                       [--record FILE]\n";
 
 std::string gtin13(int n) {
   std::string body = "590123" + std::to_string(100000 + n);  // 12 digits
@@ -83,7 +86,22 @@ class Simulator {
   }
 
   int run() {
-    client_.set_message_callback([this](mqtt::const_message_ptr m) { on_message(*m); });
+    // Paho's thread only queues what arrives; the main loop handles it. Handling it on Paho's
+    // thread under our lock deadlocks against a publish from the loop (Paho's own lock).
+    client_.set_message_callback([this](mqtt::const_message_ptr m) {
+      std::lock_guard lock(inbox_mu_);
+      inbox_.push_back(m);
+    });
+    // A clean session loses its subscriptions when the broker goes away: subscribe again on
+    // every automatic reconnect (the store resends what the OMS has not acknowledged).
+    client_.set_connected_handler([this](const std::string&) {
+      client_.subscribe(base_ + "/up", 1);
+      client_.subscribe(base_ + "/status", 1);
+    });
+    if (!o_.record.empty()) {
+      record_.open(o_.record, std::ios::app);
+      if (!record_) throw std::runtime_error("cannot open " + o_.record);
+    }
     client_
         .connect(mqtt::connect_options_builder()
                      .clean_session(true)
@@ -99,7 +117,12 @@ class Simulator {
     auto next_allocation = std::chrono::steady_clock::now();
     while (!g_stop) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      std::lock_guard lock(mu_);
+      std::vector<mqtt::const_message_ptr> arrived;
+      {
+        std::lock_guard lock(inbox_mu_);
+        arrived.swap(inbox_);
+      }
+      for (const auto& m : arrived) handle(*m);
       if (!provisioned_ && store_online_) provision();
       const auto now = std::chrono::steady_clock::now();
       if (now - last_ack >= std::chrono::seconds(1)) {
@@ -112,12 +135,12 @@ class Simulator {
         next_allocation = now + std::chrono::microseconds(static_cast<long>(1e6 / o_.rate));
       }
     }
-    std::lock_guard lock(mu_);
     std::cout << "omsim: sent " << sent_.size() << " down messages (store acked " << store_acked_
-              << "); received " << up_received_ << " up messages, " << up_gaps_ << " gap(s), "
-              << up_duplicates_ << " duplicate(s)\n";
+              << "); received " << up_received_ << " up messages: " << up_next_ - 1 << " facts, "
+              << up_duplicates_ << " redelivered (ignored), " << up_gaps_ << " gap(s), "
+              << up_conflicts_ << " conflict(s)\n";
     client_.disconnect()->wait();
-    return up_gaps_ == 0 && up_duplicates_ == 0 ? 0 : 1;
+    return up_conflicts_ == 0 ? 0 : 1;
   }
 
  private:
@@ -289,8 +312,7 @@ class Simulator {
     send_control("ack", {{"epoch", up_epoch_}, {"through", up_next_ - 1}});
   }
 
-  void on_message(const mqtt::message& m) {
-    std::lock_guard lock(mu_);
+  void handle(const mqtt::message& m) {
     if (m.get_topic() == base_ + "/status") {
       boost::system::error_code ec;
       auto v = json::parse(m.get_payload_str(), ec);
@@ -312,10 +334,19 @@ class Simulator {
         up_epoch_ = e.epoch;
         up_next_ = 1;
         seen_ids_.clear();
+        ids_by_seq_.clear();
       }
       if (*e.seq < up_next_ || seen_ids_.contains(e.id)) {
+        // Resends are expected after a reconnect and are ignored; two different facts under
+        // one seq would be a doubled or lost fact.
         ++up_duplicates_;
-        return;  // resends are expected after a reconnect; a duplicate is only counted
+        auto known = ids_by_seq_.find(*e.seq);
+        if (known != ids_by_seq_.end() && known->second != e.id) {
+          ++up_conflicts_;
+          std::cout << "omsim: CONFLICT at up seq " << *e.seq << ": " << e.id << " after "
+                    << known->second << std::endl;
+        }
+        return;
       }
       if (*e.seq > up_next_) {
         ++up_gaps_;
@@ -326,6 +357,11 @@ class Simulator {
       }
       ++up_next_;
       seen_ids_.insert(e.id);
+      ids_by_seq_[*e.seq] = e.id;
+      if (record_.is_open())
+        record_ << json::serialize(json::object{
+                       {"seq", *e.seq}, {"id", e.id}, {"type", e.type}, {"body", e.body}})
+                << std::endl;
       say("omsim: up " + e.type + " #" + std::to_string(*e.seq) + " " + json::serialize(e.body));
       if (e.type == "label.request") answer_label(e.body);
       return;
@@ -394,7 +430,8 @@ class Simulator {
   mqtt::async_client client_;
   std::mt19937 rng_;
   std::vector<Item> items_;
-  std::mutex mu_;
+  std::mutex inbox_mu_;
+  std::vector<mqtt::const_message_ptr> inbox_;
   std::vector<std::string> sent_;  // every sequenced down message, for replays
   std::vector<std::string> open_;
   bool store_online_ = false, provisioned_ = false;
@@ -403,7 +440,9 @@ class Simulator {
   std::string up_epoch_;
   std::int64_t up_next_ = 1, store_acked_ = 0;
   std::set<std::string> seen_ids_;
-  std::uint64_t up_received_ = 0, up_gaps_ = 0, up_duplicates_ = 0;
+  std::uint64_t up_received_ = 0, up_gaps_ = 0, up_duplicates_ = 0, up_conflicts_ = 0;
+  std::map<std::int64_t, std::string> ids_by_seq_;
+  std::ofstream record_;
 };
 
 }  // namespace
@@ -438,6 +477,8 @@ int main(int argc, char** argv) {
         o.seed = static_cast<unsigned>(std::stoul(value()));
       else if (a == "--quiet")
         o.quiet = true;
+      else if (a == "--record")
+        o.record = value();
       else if (a == "--help") {
         std::cout << kUsage;
         return 0;
