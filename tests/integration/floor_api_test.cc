@@ -2,6 +2,8 @@
 // OMS — packing a ship-from-store order into two packages, labels from the OMS or a typed
 // tracking number, shipping; an uncollected pickup expiring and going back to the shelf; stock
 // figures and a cycle count a lead approves; a batch walk; and every route's role.
+#include <atomic>
+
 #include "integration/fulfil_api_fixture.h"
 
 namespace storeedge::testing {
@@ -214,6 +216,49 @@ TEST_F(FloorApiTest, ABatchWalkFillsSlots) {
   ASSERT_EQ(walk.status, 200);
   EXPECT_EQ(walk.json().at("batch").at("stops").at(0).at("to_pick"), 1);
   EXPECT_EQ(get("/api/v1/batches/999").status, 404);
+}
+
+// Two associates on two handhelds scan the same order at once, eight times each, for the five
+// units it needs: exactly five scans are recorded, the rest are told it is already picked.
+TEST_F(FloorApiTest, TwoHandheldsRaceOnOneAllocation) {
+  auto enrolled = post("/api/v1/devices", R"({"id":"hh2","kind":"handheld","name":"Handheld 2"})");
+  ASSERT_EQ(enrolled.status, 201) << enrolled.body;
+  const std::string token2(enrolled.json().at("token").as_string());
+  sign_in_as("a2", "associate", "7777");
+  HttpClient c(port_);
+  const std::string session2 = sign_in(c, token2, R"({"user":"a2","pin":"7777"})");
+  auto big = example("down.allocation.created.json");
+  big["body"].as_object()["allocation"] = "A-RACE";
+  big["body"].as_object()["lines"].as_array()[0].as_object()["qty"] = 5;
+  big["body"].as_object()["lines"].as_array().erase(
+      big["body"].as_object()["lines"].as_array().begin() + 1);
+  send(big, 8);
+  ASSERT_TRUE(wait_up("ack", through(8)));
+
+  std::atomic<int> ok{0}, already{0}, other{0};
+  auto scanner = [&](std::string token, std::string session, std::string device) {
+    HttpClient hc(port_);
+    for (int i = 0; i < 8; ++i) {
+      auto h = auth_headers(token, session);
+      h["Idempotency-Key"] = device + "-" + std::to_string(i);
+      auto r = hc.post_json("/api/v1/allocations/A-RACE/picks", R"({"code":"SKU-1001"})", h);
+      if (r.status == 200)
+        ++ok;
+      else if (error_code(r) == "already_picked")
+        ++already;
+      else
+        ++other;
+    }
+  };
+  std::thread one(scanner, token_, session_, "hh1"), two(scanner, token2, session2, "hh2");
+  one.join();
+  two.join();
+  EXPECT_EQ(ok, 5);
+  EXPECT_EQ(already, 11);
+  EXPECT_EQ(other, 0);
+  auto a = get("/api/v1/allocations/A-RACE").json();
+  EXPECT_EQ(a.at("allocation").at("lines").at(0).at("picked"), 5);
+  EXPECT_EQ(a.at("allocation").at("units_to_pick"), 0);
 }
 
 // Every session route with each role: associates are refused the lead's and manager's routes

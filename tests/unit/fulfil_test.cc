@@ -199,3 +199,85 @@ TEST_F(FulfilTest, TheOmsCancelsDuringThePick) {
 
 }  // namespace
 }  // namespace storeedge::fulfil
+
+namespace storeedge::fulfil {
+namespace {
+
+using test::FulfilTest;
+using test::kAda;
+using test::kNow;
+namespace json = boost::json;
+
+// The conflicts of a real floor: the OMS cancelling after the customer left with the goods,
+// amending after the pick, the same unit scanned twice, and two associates on one order.
+class FulfilConflictTest : public FulfilTest {
+ protected:
+  void pick_and_stage() {
+    ASSERT_TRUE(pick("SKU-1001", 2));
+    ASSERT_TRUE(pick("SKU-3003"));
+    ASSERT_TRUE(tx([&](store::Connection& db) {
+      return complete_pick(db, "A-77812", std::nullopt, kAda, kNow);
+    }));
+    ASSERT_TRUE(tx([&](store::Connection& db) { return stage(db, "A-77812", "S-1", kAda, kNow); }));
+  }
+};
+
+TEST_F(FulfilConflictTest, ACancellationAfterHandoverIsRefusedAndChangesNothing) {
+  pick_and_stage();
+  ASSERT_TRUE(tx([&](store::Connection& db) {
+    return hand_over(db, "A-77812", {"id_document", std::nullopt, std::nullopt}, {}, kAda, kNow);
+  }));
+  down("down.allocation.cancelled.json");  // line 2 of A-77812
+  EXPECT_EQ(load().state, "handed_over");
+  EXPECT_EQ(load().lines[1].cancelled, 0);
+  EXPECT_EQ(count("SELECT count(*) FROM put_back_work"), 0);
+  EXPECT_EQ(json::serialize(facts().back().at("body")),
+            R"({"allocation":"A-77812","reason":"handed_over"})");
+}
+
+TEST_F(FulfilConflictTest, AnAmendmentAfterThePickKeepsWhatWasPicked) {
+  pick_and_stage();
+  down("down.allocation.amended.json");  // a new pickup person and promise time
+  const Allocation a = load();
+  EXPECT_EQ(a.state, "ready");
+  EXPECT_EQ(a.picked_units(), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM allocations WHERE pickup_person = 'Charles Babbage'"), 1);
+  // The new pickup person is found by the pickup search's fields and can collect.
+  ASSERT_TRUE(tx([&](store::Connection& db) {
+    return hand_over(db, "A-77812", {"pickup_code", std::string("482913"), std::nullopt}, {}, kAda,
+                     kNow);
+  }));
+}
+
+TEST_F(FulfilConflictTest, TheSameUnitScannedOnceTooOftenRecordsNothing) {
+  ASSERT_TRUE(pick("SKU-3003"));
+  const auto before = facts().size();
+  auto twice = pick("SKU-3003");
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().code, "already_picked");
+  EXPECT_EQ(facts().size(), before);
+  EXPECT_EQ(count("SELECT count(*) FROM picks WHERE sku = 'SKU-3003'"), 1);
+}
+
+TEST_F(FulfilConflictTest, TwoAssociatesPickTheSameAllocation) {
+  const Actor bob{"bob", std::string("hh2")};
+  ASSERT_TRUE(pick("SKU-1001"));
+  auto theirs = tx(
+      [&](store::Connection& db) { return fulfil::pick(db, "A-77812", "SKU-1001", 1, bob, kNow); });
+  ASSERT_TRUE(theirs);
+  EXPECT_EQ(theirs->line_picked, 2);
+  auto late = pick("SKU-1001");
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, "already_picked");
+  // Either may undo only while picking; the other's undo of the same pick is refused.
+  ASSERT_TRUE(
+      tx([&](store::Connection& db) { return undo_pick(db, theirs->pick_id, kAda, kNow); }));
+  auto again = tx([&](store::Connection& db) { return undo_pick(db, theirs->pick_id, bob, kNow); });
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, "already_undone");
+  EXPECT_EQ(count("SELECT count(DISTINCT user_id) FROM picks"), 2);  // each pick names its picker
+  EXPECT_EQ(load().lines[0].picked, 1);
+}
+
+}  // namespace
+}  // namespace storeedge::fulfil
