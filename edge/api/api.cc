@@ -24,7 +24,9 @@ Api::Api(ApiDeps deps)
                       deps_.config.auth.lockout),
       dummy_pin_hash_(auth::hash_pin("000000", deps_.config.auth.pin_hash_iterations)) {
   routes_ = {
-      {verb::get, "/", Access::open, Role::associate, &Api::get_home},
+      {verb::get, "/", Access::open, Role::associate, &Api::get_app_index},
+      {verb::get, "/app/{file}", Access::open, Role::associate, &Api::get_app_file},
+      {verb::get, "/status", Access::open, Role::associate, &Api::get_status},
       {verb::get, "/healthz", Access::open, Role::associate, &Api::get_healthz},
       {verb::get, "/readyz", Access::open, Role::associate, &Api::get_readyz},
       {verb::get, "/metrics", Access::open, Role::associate, &Api::get_metrics},
