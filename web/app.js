@@ -39,7 +39,8 @@ function render() {
   document.getElementById('title').textContent = el.title || 'StoreEdge';
   document.getElementById('back').hidden = stack.length < 2;
   const s = creds.session;
-  document.getElementById('who').textContent = s && !OPEN.has(name) ? s.user.name : '';
+  // Who is signed in shows where there is room: on the first screen, not beside a long title.
+  document.getElementById('who').textContent = s && !OPEN.has(name) && stack.length < 2 ? s.user.name : '';
 }
 
 export const nav = {

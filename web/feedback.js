@@ -76,7 +76,8 @@ export function say(box, kind, text, retry) {
 export function words(e) {
   if (e?.status === 0) return 'No connection to the store server. Check the Wi-Fi, then tap Try again.';
   if (e?.status >= 500) return `The store server is busy (${e.message}). Tap Try again.`;
-  return e?.message || String(e);
+  const text = e?.message || String(e);
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 // Runs one user action: send() makes the request (api.post…, one Idempotency-Key), done(result)

@@ -26,7 +26,7 @@ document.addEventListener('keydown', (e) => {
 document.addEventListener('visibilitychange', () => { if (!document.hidden) refocus(); });
 
 // onScan(code) may return a promise; the next scan waits for it.
-export function scanField({ label, placeholder = 'Scan, or tap ⌨ to type', onScan, camera = true, name = 'scan' }) {
+export function scanField({ label, placeholder = 'Scan here', onScan, camera = true, name = 'scan' }) {
   const input = h('input.scan', {
     type: 'text', name, autocomplete: 'off', autocapitalize: 'off', spellcheck: 'false',
     inputmode: 'none', enterkeyhint: 'go', placeholder, 'aria-label': label,
@@ -89,7 +89,27 @@ function cameraButton(submit) {
       else feedback.fail(feedback.words(e));
     }
   });
-  return h('label.icon.camera', { title: 'Take a photo of the barcode', 'aria-label': 'Camera' }, '📷', file);
+  return h('label.icon.camera', { title: 'Take a photo of the barcode', 'aria-label': 'Camera' }, cameraIcon(), file);
+}
+
+// Drawn, not an emoji: handhelds do not all have an emoji font.
+function cameraIcon() {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '26');
+  svg.setAttribute('height', '26');
+  svg.setAttribute('aria-hidden', 'true');
+  for (const d of ['M4 8h3l2-3h6l2 3h3v11H4z', 'M12 10a3.5 3.5 0 1 0 0 7a3.5 3.5 0 1 0 0-7z']) {
+    const p = document.createElementNS(ns, 'path');
+    p.setAttribute('d', d);
+    p.setAttribute('fill', 'none');
+    p.setAttribute('stroke', 'currentColor');
+    p.setAttribute('stroke-width', '2');
+    p.setAttribute('stroke-linejoin', 'round');
+    svg.append(p);
+  }
+  return svg;
 }
 
 async function shrink(photo) {

@@ -91,7 +91,7 @@ export function pick(params, nav) {
   let qty = 1;
   const qtyShown = h('output.qty', '1');
   const setQty = (n) => { qty = Math.max(1, Math.min(999, n)); qtyShown.textContent = String(qty); };
-  const qtyBox = h('div.qtybox', h('span.label', 'Qty'),
+  const qtyBox = h('div.qtybox', h('span.label', 'Units per scan'),
     h('button.step', { type: 'button', 'aria-label': 'One less', onclick: () => setQty(qty - 1) }, '−'),
     qtyShown,
     h('button.step', { type: 'button', 'aria-label': 'One more', onclick: () => setQty(qty + 1) }, '+'));
@@ -118,7 +118,8 @@ export function pick(params, nav) {
       h('div.progress', h('div.bar', { style: { width: `${total ? (100 * picked) / total : 100}%` } })),
       h('p.count', { dataset: { picked, total } }, `${picked} of ${total} units picked`),
       params.item?.customer_name ? h('p.sub', params.item.customer_name) : null);
-    const sorted = [...a.lines].sort((x, y) => (x.to_pick === 0) - (y.to_pick === 0) || x.location.localeCompare(y.location));
+    // Walking order (by bin), kept while picking: a finished line greys out where it is.
+    const sorted = [...a.lines].sort((x, y) => x.location.localeCompare(y.location) || x.line.localeCompare(y.line, undefined, { numeric: true }));
     lines.replaceChildren(...sorted.map((l) => {
       const needed = l.qty - l.cancelled - l.rejected;
       const card = h(`div.line${l.to_pick === 0 ? '.done' : ''}${l.line === highlight ? '.hit' : ''}`, { dataset: { line: l.line } },
@@ -130,9 +131,13 @@ export function pick(params, nav) {
     }));
     lines.querySelector('.hit')?.scrollIntoView({ block: 'nearest' });
     undoButton.disabled = undo.length === 0 || !PICKABLE.includes(a.state);
+    // Finishing is the main action only once everything is picked; before that it is the way
+    // out for a short pick, so it does not look like the next step.
     finish.textContent = a.units_to_pick === 0 ? 'Finish picking' : `Finish with ${a.units_to_pick} missing`;
+    finish.className = a.units_to_pick === 0 ? 'primary' : 'secondary';
     if (!PICKABLE.includes(a.state)) {
       finish.textContent = a.state === 'picked' ? 'Next: stage it' : 'Back to the queue';
+      finish.className = 'primary';
     }
   }
 
@@ -151,6 +156,7 @@ export function pick(params, nav) {
   function onScan(code) {
     if (!view) return null;
     const n = qty;
+    feedback.say(msg, 'pending', `Checking ${code}…`);
     return feedback.act(msg,
       () => api.post(`/api/v1/allocations/${enc(id)}/picks`, n === 1 ? { code } : { code, qty: n }),
       (r) => {
@@ -197,7 +203,7 @@ export function pick(params, nav) {
   });
 
   const scan = scanField({ label: 'Scan the item', onScan });
-  const el = h('section.screen.pick', head, h('div.scanline', scan, qtyBox), msg, lines, reasons,
+  const el = h('section.screen.pick', head, scan, qtyBox, msg, lines, reasons,
     h('div.actions', undoButton, finish));
   el.title = `Pick ${id}`;
   load();
@@ -207,10 +213,10 @@ export function pick(params, nav) {
 export function stage(params, nav) {
   const id = params.id;
   const msg = h('div.msg', { hidden: true });
-  const done = h('div.done', { hidden: true });
+  const done = h('div.finished', { hidden: true });
   const next = h('button.primary', { type: 'button', onclick: () => nav.reset('home') }, 'Done');
   const scan = scanField({
-    label: 'Scan the staging location', placeholder: 'Scan the shelf or bag label', camera: true,
+    label: 'Scan the staging location', camera: true,
     onScan: (location) => feedback.act(msg,
       () => api.post(`/api/v1/allocations/${enc(id)}/stage`, { location }),
       (r) => {
@@ -225,6 +231,6 @@ export function stage(params, nav) {
   const el = h('section.screen.stage',
     h('p.lead', `Put order ${params.item?.order || id} in a pickup location, then scan the location’s label.`),
     scan, msg, done, h('div.actions', next));
-  el.title = 'Stage for pickup';
+  el.title = 'Stage';
   return el;
 }

@@ -3,7 +3,7 @@
 import { api, enc } from './api.js';
 import * as feedback from './feedback.js';
 import { scanField } from './scan.js';
-import { h, busyButton } from './ui.js';
+import { h, busyButton, STATE } from './ui.js';
 import { workCard, tickTimers } from './screens-pick.js';
 
 export function search(params, nav) {
@@ -26,7 +26,7 @@ export function search(params, nav) {
   };
   const scan = scanField({
     label: 'Scan the order barcode or pickup code',
-    placeholder: 'Scan, or ⌨ to type a name', onScan: find, name: 'pickup-search',
+    placeholder: 'Scan here, or ⌨ for a name', onScan: find, name: 'pickup-search',
   });
   const el = h('section.screen.pickup', scan, msg, list);
   el.title = 'Customer pickup';
@@ -49,7 +49,7 @@ export function handover(params, nav) {
   const code = h('input.code', { type: 'text', inputmode: 'numeric', autocomplete: 'off', name: 'pickup-code', placeholder: 'Code the customer shows', 'aria-label': 'Pickup code' });
   const note = h('textarea', { rows: 2, maxlength: 500, name: 'note', placeholder: 'How you checked who they are', 'aria-label': 'Note' });
   const proof = h('div.proof');
-  const tabs = h('div.chips', ...METHODS.map(([m, label]) =>
+  const tabs = h('div.chips.segmented', ...METHODS.map(([m, label]) =>
     h(`button.chip${m === method ? '.on' : ''}`, { type: 'button', dataset: { method: m }, onclick: (e) => {
       method = m;
       for (const c of tabs.children) c.classList.toggle('on', c === e.currentTarget);
@@ -104,7 +104,7 @@ export function handover(params, nav) {
       const handed = partial ? partial.reduce((n, p) => n + p.qty, 0) : w.units_picked;
       feedback.ok('Handed over');
       feedback.say(msg, 'ok', `Order ${w.order} handed over to ${w.customer_name || 'the customer'} (${handed} item${handed === 1 ? '' : 's'}).`);
-      body_.replaceChildren(h('div.done', h('p.big', '✓ Handed over'), h('p', w.customer_name || '')));
+      body_.replaceChildren(h('div.finished', h('p.big', '✓ Handed over'), h('p', w.customer_name || '')));
       give.hidden = true;
       next.hidden = false;
     }, (e) => { if (e.code === 'wrong_pickup_code') { code.select(); code.focus(); } });
@@ -112,21 +112,21 @@ export function handover(params, nav) {
   const next = h('button.primary', { type: 'button', hidden: true, onclick: () => nav.replace('pickup') }, 'Next customer');
 
   const ready = w.state === 'ready';
-  const body_ = h('div',
-    ready ? null : h('div.msg.warn', h('p', `This order is not ready yet (${w.state}). It must be picked and staged first.`)),
-    h('p.label', 'Check who the customer is'), tabs, proof, fewer, lines);
+  const body_ = ready
+    ? h('div.stack', h('p.label', 'Check who the customer is'), tabs, proof, fewer, lines)
+    : h('div.msg.warn', h('p', `This order is not ready yet (${STATE[w.state] || w.state}). It must be picked and staged before it can be handed over.`));
   const el = h('section.screen.handover',
     h('div.card.static',
-      h('div.row', h('strong', w.order), h('span', `${w.units_picked} item${w.units_picked === 1 ? '' : 's'}`)),
+      h('div.row', h('strong', w.order), h('span', ready ? `${w.units_picked} item${w.units_picked === 1 ? '' : 's'}` : `${w.units_picked} of ${w.units} picked`)),
       h('div.row.sub', h('span', w.customer_name || ''), w.arrival_bay ? h('span.arrived', `Bay ${w.arrival_bay}`) : null),
       w.staging_location ? h('div.fetch', h('span.label', 'Fetch from'), h('span.big', w.staging_location)) : null),
     w.kind === 'curbside' ? h('button.secondary', { type: 'button', onclick: () => nav.go('arrival', { item: w }) },
       w.arrival_bay ? `Customer moved? Change bay (${w.arrival_bay})` : 'Customer has arrived: record the bay') : null,
     msg, body_,
     h('div.actions', give, next));
-  el.title = `Hand over ${w.order}`;
-  if (!ready) give.disabled = true;
-  setTimeout(drawProof, 0);
+  el.title = 'Hand over';
+  if (!ready) give.hidden = true;
+  else setTimeout(drawProof, 0);
   return el;
 }
 

@@ -82,13 +82,13 @@ export function signin(params, nav) {
   pin.addEventListener('keydown', (e) => { if (e.key === 'Enter') { e.preventDefault(); submit(); } });
 
   const keypad = h('div.keypad',
-    ...['1', '2', '3', '4', '5', '6', '7', '8', '9', '⌫', '0', 'OK'].map((k) =>
+    ...['1', '2', '3', '4', '5', '6', '7', '8', '9', 'Clear', '0', '⌫'].map((k) =>
       h('button', {
-        type: 'button', className: k === 'OK' ? 'ok' : '',
+        type: 'button', className: k.length > 1 ? 'small' : '',
         'aria-label': k === '⌫' ? 'Delete' : k,
         onclick: () => {
           if (k === '⌫') pin.value = pin.value.slice(0, -1);
-          else if (k === 'OK') submit();
+          else if (k === 'Clear') pin.value = '';
           else if (pin.value.length < 12) pin.value += k;
         },
       }, k)));
