@@ -4,7 +4,7 @@
 import { api, enc } from './api.js';
 import * as feedback from './feedback.js';
 import { scanField } from './scan.js';
-import { h, busyButton } from './ui.js';
+import { h, busyButton, STATE } from './ui.js';
 
 const LABEL = { none: 'No label yet', requested: 'Label requested…', created: 'Label ready', failed: 'Label failed' };
 
@@ -41,8 +41,16 @@ export function pack(params, nav) {
     const pkgs = a.packages || [];
     const units = a.lines.reduce((n, l) => n + l.qty, 0);
     const packed = pkgs.reduce((n, p) => n + p.lines.reduce((m, l) => m + l.qty, 0), 0);
+    const closed = a.state !== 'picked' && a.state !== 'packing';
     head.replaceChildren(h('div.row', h('span.kind.ship_from_store', 'Ship'), h('strong', a.order)),
-      h('p.count', `${packed} of ${units} units packed · ${a.state}`));
+      h('p.count', `${packed} of ${units} units packed · ${STATE[a.state] || a.state}`));
+    // Once packing is closed, only labels, tracking numbers and shipping are left to do.
+    scan.hidden = closed;
+    tools.hidden = closed;
+    const noLabel = pkgs.filter((p) => p.label_state === 'failed' || (closed && p.label_state === 'none' && !p.tracking));
+    if (closed && noLabel.length)
+      feedback.say(msg, 'warn', `${noLabel.length === 1 ? 'One package has' : `${noLabel.length} packages have`} no label. Write the carrier’s label by hand and type its tracking number.`);
+    else if (closed) feedback.say(msg, 'ok', 'Put each label on its package, then tap Ship.');
     boxes.replaceChildren(...pkgs.map((p, i) => h(`div.line${p.package === current ? '.hit' : ''}`,
       { dataset: { package: p.package }, onclick: () => { current = p.package; draw(); } },
       h('div.row', h('strong', `Package ${i + 1}`), h('span', LABEL[p.label_state] || p.label_state)),
@@ -118,12 +126,12 @@ export function pack(params, nav) {
       return post(`/api/v1/allocations/${enc(id)}/ship`, {}, () => { feedback.ok('Shipped'); nav.reset('home'); });
     return post(`/api/v1/allocations/${enc(id)}/pack`, {}, async () => {
       feedback.ok('Packed — labels requested');
-      feedback.say(msg, 'ok', 'Packing closed. Labels are requested from the carrier; put each label on its package, then tap Ship.');
       await load();
     });
   });
 
-  const el = h('section.screen.pack', head, scan, msg, h('div.tools', newPackage, sizeButton, mode), boxes, sizeForm, trackForm,
+  const tools = h('div.tools', newPackage, sizeButton, mode);
+  const el = h('section.screen.pack', head, scan, msg, tools, boxes, sizeForm, trackForm,
     h('div.actions', main));
   el.title = `Pack ${id}`;
   load();

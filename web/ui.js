@@ -29,7 +29,7 @@ export const KIND = { bopis: 'Pickup', curbside: 'Curbside', ship_from_store: 'S
 
 export const STATE = {
   open: 'New', accepted: 'Accepted', picking: 'Picking', picked: 'Picked', ready: 'Ready',
-  packed: 'Packed', handed_over: 'Handed over', shipped: 'Shipped', cancelled: 'Cancelled',
+  packing: 'Packing', packed: 'Packed', handed_over: 'Handed over', shipped: 'Shipped', cancelled: 'Cancelled',
   rejected: 'Rejected', expired: 'Expired',
 };
 

@@ -6,141 +6,20 @@
 // the API. Screenshots of every screen go to $E2E_ARTIFACTS/screenshots.
 //
 // Run by CTest (test e2e_handheld, label e2e). Exit 77 (skipped) only when Chromium is missing.
-import { spawn, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import assert from 'node:assert/strict';
+import { run, until, scan as scanInto, HANDHELD } from './harness.mjs';
 
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-if (!fs.existsSync(CHROMIUM)) {
-  console.log(`SKIP: no Chromium at ${CHROMIUM} (scripts/setup.sh installs it)`);
-  process.exit(77);
-}
-const { chromium } = await import('playwright-core');
-
-const need = (name) => {
-  const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set (run through ctest)`);
-  return v;
-};
-const STOREEDGED = need('STOREEDGED');
-const STOREEDGECTL = need('STOREEDGECTL');
-const E2E_OMS = need('E2E_OMS');
-const EXAMPLES = need('CONTRACT_EXAMPLES');
-const SHOTS = path.join(need('E2E_ARTIFACTS'), 'screenshots');
-fs.rmSync(SHOTS, { recursive: true, force: true });
-fs.mkdirSync(SHOTS, { recursive: true });
-
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'storeedge-e2e-'));
-const children = [];
-let failed = true;
-
-const running = (c) => c.exitCode === null && c.signalCode === null;
-function cleanUp() {
-  for (const c of children) if (running(c)) c.kill('SIGKILL');
-  if (!failed) fs.rmSync(dir, { recursive: true, force: true });
-}
-process.on('exit', cleanUp);
-// Stops the daemon and the broker the way an operator would, then for good.
-async function stopAll() {
-  for (const c of [...children].reverse()) if (running(c)) c.kill('SIGTERM');
-  const deadline = Date.now() + 5000;
-  while (children.some(running) && Date.now() < deadline) await sleep(50);
-}
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
-
-function start(name, argv) {
-  const log = fs.openSync(path.join(dir, `${name}.log`), 'w');
-  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', log, log] });
-  children.push(child);
-  return child;
-}
-const logOf = (name) => { try { return fs.readFileSync(path.join(dir, `${name}.log`), 'utf8'); } catch { return ''; } };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function until(what, check, ms = 10000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await sleep(50);
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-const accepts = (port) => new Promise((resolve) => {
-  const s = net.connect(port, '127.0.0.1', () => { s.destroy(); resolve(true); });
-  s.on('error', () => resolve(false));
-});
-
-function ctl(args, input = '') {
-  const r = spawnSync(STOREEDGECTL, ['--state-dir', path.join(dir, 'state'), '--store', 'S042', ...args], { input, encoding: 'utf8' });
-  assert.equal(r.status, 0, `storeedgectl ${args.join(' ')}: ${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-
-let step = 0;
-// A screenshot of the screen once the flash has faded, or with the flash (withFlash).
-async function shot(page, name, { withFlash = false } = {}) {
-  step += 1;
-  if (!withFlash) await page.locator('#flash.show').waitFor({ state: 'detached', timeout: 5000 });
-  await page.screenshot({ path: path.join(SHOTS, `${String(step).padStart(2, '0')}-${name}.png`) });
-}
-
-let browser;
-try {
-  // The store: mosquitto, storeedged as store S042, an associate, a manager and a handheld.
-  const brokerPort = await freePort();
-  fs.writeFileSync(path.join(dir, 'mosquitto.conf'),
-    `listener ${brokerPort} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 1000000\n`);
-  start('mosquitto', ['/usr/sbin/mosquitto', '-c', path.join(dir, 'mosquitto.conf')]);
-  await until('mosquitto', () => accepts(brokerPort));
-
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  start('storeedged', [STOREEDGED, '--state-dir', path.join(dir, 'state'), '--http-listen', `127.0.0.1:${port}`,
-    '--store', 'S042', '--mqtt-uri', `tcp://127.0.0.1:${brokerPort}`]);
-  await until('storeedged /readyz', async () => (await fetch(`${base}/readyz`)).ok);
-
-  ctl(['users', 'add', '--id', 'a1', '--name', 'Alex Associate', '--role', 'associate', '--badge', 'BADGE-A1'], '2468\n');
-  const enrolled = ctl(['devices', 'enrol', '--id', 'hh1', '--kind', 'handheld', '--name', 'Handheld 1']);
-  const token = /dev_[A-Za-z0-9_-]{43}/.exec(enrolled)?.[0];
-  assert.ok(token, `no device token in: ${enrolled}`);
-
+await run('handheld', async ({ store, browser, shot }) => {
   // The OMS: the contract's snapshot (A-77812 BOPIS, A-77813 ship-from-store) and a curbside
   // order due in 45 minutes.
-  const curbside = JSON.parse(fs.readFileSync(path.join(EXAMPLES, 'down.allocation.created.json'), 'utf8'));
-  Object.assign(curbside, { id: 'msg-e2e-curbside-1' });
-  Object.assign(curbside.body, {
+  await store.open([{
     allocation: 'A-90001', order: 'W2000001', kind: 'curbside', priority: 2,
     promised_by: new Date(Date.now() + 45 * 60000).toISOString(),
     customer: { name: 'Grace Hopper', pickup_code: '771204', email_hash: '1b4f0e9851971998', phone_last4: '5678' },
     lines: [{ line: '1', sku: 'SKU-3003', gtins: ['00012345678905'], description: 'Tea towel', qty: 2, unit_price: 599, currency: 'EUR' }],
-  });
-  fs.writeFileSync(path.join(dir, 'curbside.json'), JSON.stringify(curbside));
-  const oms = spawnSync(E2E_OMS, ['--broker', `tcp://127.0.0.1:${brokerPort}`, '--tenant', 'demo', '--store', 'S042',
-    '--examples', EXAMPLES, path.join(dir, 'curbside.json')], { encoding: 'utf8', timeout: 60000 });
-  assert.equal(oms.status, 0, `storeedge-e2e-oms: ${oms.stdout}${oms.stderr}\n${logOf('storeedged')}`);
-
-  // The API as the test sees it, with its own session on the same device.
-  const signIn = await fetch(`${base}/api/v1/sessions`, {
-    method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ user: 'a1', pin: '2468' }),
-  });
-  assert.equal(signIn.status, 201);
-  const testSession = (await signIn.json()).session;
-  const get = async (p) => {
-    const r = await fetch(base + p, { headers: { Authorization: `Bearer ${token}`, 'StoreEdge-Session': testSession } });
-    assert.equal(r.status, 200, `GET ${p}: ${r.status}`);
-    return r.json();
-  };
+  }]);
+  const { base, token } = store;
+  const get = (p) => store.get(p);
   const workItem = async (id) => (await get('/api/v1/work?limit=200')).work.find((w) => w.id === id);
 
   // The app is served by the daemon.
@@ -153,13 +32,7 @@ try {
   assert.equal((await fetch(`${base}/app/app.js`)).headers.get('content-type'), 'text/javascript; charset=utf-8');
   assert.equal((await fetch(`${base}/app/nope.js`)).status, 404);
 
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  const handheld = { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, hasTouch: true, isMobile: true };
+  const handheld = HANDHELD;
 
   // 1. A new handheld without a token asks for one; a wrong one is refused in words.
   {
@@ -189,10 +62,7 @@ try {
   assert.equal(await page.evaluate(() => localStorage.getItem('storeedge.device')), token);
 
   // The focused field takes a wedge scanner's keystrokes.
-  const scan = async (code) => {
-    await until('the scan field to have the focus', () => page.evaluate(() => document.activeElement?.classList.contains('scan')), 5000);
-    await page.keyboard.type(`${code}\n`, { delay: 5 });
-  };
+  const scan = (code) => scanInto(page, code);
   const flash = async (kind) => page.locator(`#flash.show.${kind}`).waitFor({ timeout: 5000 });
 
   // 3. Sign in: badge scan, PIN on the keypad.
@@ -344,19 +214,4 @@ try {
   await shot(page, 'signed-out');
 
   assert.deepEqual(consoleErrors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e)), []);
-  failed = false;
-  console.log(`e2e_handheld: passed; screenshots in ${SHOTS}`);
-  console.log('1 passed, 0 failed');
-} catch (e) {
-  console.error(e);
-  const open = browser?.contexts().flatMap((c) => c.pages()) ?? [];
-  if (open.length) await open[open.length - 1].screenshot({ path: path.join(SHOTS, 'failure.png') }).catch(() => {});
-  console.error(`---- storeedged log ----\n${logOf('storeedged').slice(-4000)}`);
-  console.error(`state kept in ${dir}`);
-  console.log('0 passed, 1 failed');
-  process.exitCode = 1;
-} finally {
-  await browser?.close().catch(() => {});
-  await stopAll();
-  process.exit(process.exitCode ?? 0);
-}
+});
