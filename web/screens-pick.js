@@ -214,7 +214,11 @@ export function stage(params, nav) {
   const id = params.id;
   const msg = h('div.msg', { hidden: true });
   const done = h('div.finished', { hidden: true });
-  const next = h('button.primary', { type: 'button', onclick: () => nav.reset('home') }, 'Done');
+  let staged = false;
+  const next = h('button.primary', { type: 'button', onclick: () => {
+    nav.reset('home');
+    if (staged) nav.go('queue');
+  } }, 'Done');
   const scan = scanField({
     label: 'Scan the staging location', camera: true,
     onScan: (location) => feedback.act(msg,
@@ -225,7 +229,7 @@ export function stage(params, nav) {
         done.hidden = false;
         done.replaceChildren(h('span.label', 'Staged at'), h('p.big', r.staging_location), h('p.sub', 'Scan another location to move it.'));
         next.textContent = 'Next order';
-        next.onclick = () => { nav.reset('home'); nav.go('queue'); };
+        staged = true;
       }),
   });
   const el = h('section.screen.stage',

@@ -112,18 +112,23 @@ await run('handheld', async ({ store, browser, shot }) => {
   // same Idempotency-Key and the daemon replays the first answer: one unit, not two.
   const keys = [];
   let blipped = false;
+  let retryBar = '';
   await page.route('**/api/v1/allocations/A-77812/picks', async (route) => {
     keys.push(route.request().headers()['idempotency-key']);
-    if (blipped) return route.continue();
+    if (blipped) {
+      // The retry is on its way: the bar says so while it is held here.
+      retryBar = await page.locator('#net').innerText();
+      await shot(page, 'pick-retrying', { withFlash: true });
+      return route.continue();
+    }
     blipped = true;
     await route.fetch(); // the daemon applies it...
     await route.abort('internetdisconnected'); // ...and the handheld never hears back
   });
   const replayed = page.waitForResponse((r) => r.url().endsWith('/A-77812/picks') && r.request().method() === 'POST');
   await scan('05901234123457');
-  await page.locator('#net', { hasText: 'retrying' }).waitFor({ timeout: 5000 });
-  await shot(page, 'pick-retrying', { withFlash: true });
   const answer = await replayed;
+  assert.match(retryBar, /Connection problem — retrying… \(try 2 of 4\)/);
   assert.equal(answer.status(), 200);
   assert.equal(answer.headers()['idempotency-replayed'], 'true');
   await flash('ok');

@@ -174,6 +174,8 @@ export async function run(name, body) {
     console.log('0 passed, 1 failed');
     code = 1;
   } finally {
+    // Routes still answering a request would throw once the browser is gone.
+    for (const p of browser?.contexts().flatMap((c) => c.pages()) ?? []) await p.unrouteAll({ behavior: 'ignoreErrors' }).catch(() => {});
     await browser?.close().catch(() => {});
     await store.stop();
   }

@@ -203,7 +203,7 @@ await run('planned', async ({ store, browser, shot }) => {
   await page.getByText('DHL JD014600003828').waitFor();
   assert.deepEqual(last('PUT', '/api/v1/allocations/A-77813/packages/P1/tracking').body, { carrier: 'DHL', tracking: 'JD014600003828' });
   await page.getByRole('button', { name: 'Ship' }).click();
-  await page.locator('body[data-screen="home"]').waitFor();
+  await page.locator('.tile.main .count', { hasText: 'to pick' }).waitFor(); // home, its figures loaded
   assert.ok(last('POST', '/api/v1/allocations/A-77813/ship').key);
 
   // Every change carried its own key.
