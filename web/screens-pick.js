@@ -68,7 +68,10 @@ export function queue(params, nav) {
   const el = h('section.screen.queue', chips, msg, list,
     h('div.actions', busyButton('button.secondary', 'Refresh', load)));
   el.title = 'Work queue';
-  el.leave = tickTimers(el);
+  // New orders arrive from the OMS at any time: the queue refreshes itself while it is shown.
+  const stopTimers = tickTimers(el);
+  const refresh = setInterval(load, 30000);
+  el.leave = () => { stopTimers(); clearInterval(refresh); };
   load();
   return el;
 }

@@ -13,6 +13,7 @@ export function h(spec, attrs = {}, ...children) {
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
     if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else if (k === 'className') el.classList.add(...v.split(' ').filter(Boolean));
     else if (k === 'dataset') Object.assign(el.dataset, v);
     else if (k === 'style') Object.assign(el.style, v); // CSSOM: the CSP forbids style attributes
     else if (k in el && typeof v !== 'string') el[k] = v;
