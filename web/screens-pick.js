@@ -129,7 +129,11 @@ export function pick(params, nav) {
         h('div.row', h('span.bin', l.location || '—'), h('span.n', { dataset: { picked: l.picked, needed } }, `${l.picked} / ${needed}`)),
         h('div.desc', l.description || l.sku),
         h('div.row.sub', h('span', l.sku), l.substitute_sku ? h('span', `Substitute ${l.substitute_sku}`) : null,
-          l.cancelled ? h('span', `${l.cancelled} cancelled`) : null, l.rejected ? h('span', `${l.rejected} short`) : null));
+          l.cancelled ? h('span', `${l.cancelled} cancelled`) : null, l.rejected ? h('span', `${l.rejected} short`) : null),
+        // The customer accepts substitutes: a line whose item is not there can take another.
+        a.substitutions_allowed && l.to_pick > 0 && PICKABLE.includes(a.state)
+          ? h('button.link', { type: 'button', onclick: () => substituteFor(l) }, l.substitute_sku ? 'Pick more of the substitute' : 'Not there? Pick a substitute')
+          : null);
       return card;
     }));
     lines.querySelector('.hit')?.scrollIntoView({ block: 'nearest' });
@@ -156,26 +160,40 @@ export function pick(params, nav) {
     }
   }
 
+  // The next scan names a substitute for this line (until it succeeds or is cancelled).
+  let substitute = null;
+  function substituteFor(line) {
+    substitute = line;
+    feedback.say(msg, 'pending', `Scan the substitute for ${line.description || line.sku}.`);
+    msg.append(h('button.secondary', { type: 'button', onclick: () => { substitute = null; feedback.say(msg, '', ''); } }, 'Cancel substitute'));
+    scan.focus();
+  }
+
   function onScan(code) {
     if (!view) return null;
     const n = qty;
-    feedback.say(msg, 'pending', `Checking ${code}…`);
+    const body = n === 1 ? { code } : { code, qty: n };
+    if (substitute) body.substitute_for_line = substitute.line;
+    feedback.say(msg, 'pending', substitute ? `Checking ${code} as a substitute…` : `Checking ${code}…`);
     return feedback.act(msg,
-      () => api.post(`/api/v1/allocations/${enc(id)}/picks`, n === 1 ? { code } : { code, qty: n }),
+      () => api.post(`/api/v1/allocations/${enc(id)}/picks`, body),
       (r) => {
+        substitute = null;
         view = r.allocation;
         highlight = r.pick.line;
         undo.push(r.pick.pick_id);
         setQty(1);
         const line = view.lines.find((l) => l.line === r.pick.line);
-        const what = line?.description || r.pick.sku;
+        const what = r.pick.substitute
+          ? `${r.pick.sku} (substitute for ${line?.description || line?.sku})`
+          : line?.description || r.pick.sku;
         feedback.ok(`${what} ${r.pick.line_picked} of ${r.pick.line_needed}`);
         feedback.say(msg, 'ok', r.pick.units_to_pick === 0
           ? `${r.pick.qty} × ${what} picked. All done — tap Finish picking.`
           : `${r.pick.qty} × ${what} picked (${r.pick.line_picked} of ${r.pick.line_needed}). ${r.pick.units_to_pick} to go.`);
         draw();
       },
-      () => { highlight = null; if (view) draw(); });
+      () => { substitute = null; highlight = null; if (view) draw(); });
   }
 
   function complete(reason) {

@@ -109,7 +109,7 @@ export function handover(params, nav) {
       next.hidden = false;
     }, (e) => { if (e.code === 'wrong_pickup_code') { code.select(); code.focus(); } });
   });
-  const next = h('button.primary', { type: 'button', hidden: true, onclick: () => nav.replace('pickup') }, 'Next customer');
+  const next = h('button.primary', { type: 'button', hidden: true, onclick: () => nav.back() }, 'Next customer');
 
   const ready = w.state === 'ready';
   const body_ = ready

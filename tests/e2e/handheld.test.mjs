@@ -2,7 +2,7 @@
 // the real storeedged synced over a real mosquitto with a Paho program playing the OMS — set-up by
 // link, badge sign-in, the queue, picking by wedge-scanner keystrokes (a wrong item, a Wi-Fi
 // blip that loses an answer, an undo), staging, the pickup search, a wrong and a right pickup
-// code, a curbside arrival, and a session ended elsewhere. The daemon's state is checked through
+// code, a curbside arrival, a substitute, and a session ended elsewhere. The daemon's state is checked through
 // the API. Screenshots of every screen go to $E2E_ARTIFACTS/screenshots.
 //
 // Run by CTest (test e2e_handheld, label e2e). Exit 77 (skipped) only when Chromium is missing.
@@ -13,7 +13,7 @@ await run('handheld', async ({ store, browser, shot }) => {
   // The OMS: the contract's snapshot (A-77812 BOPIS, A-77813 ship-from-store) and a curbside
   // order due in 45 minutes.
   await store.open([{
-    allocation: 'A-90001', order: 'W2000001', kind: 'curbside', priority: 2,
+    allocation: 'A-90001', order: 'W2000001', kind: 'curbside', priority: 2, substitutions_allowed: true,
     promised_by: new Date(Date.now() + 45 * 60000).toISOString(),
     customer: { name: 'Grace Hopper', pickup_code: '771204', email_hash: '1b4f0e9851971998', phone_last4: '5678' },
     lines: [{ line: '1', sku: 'SKU-3003', gtins: ['00012345678905'], description: 'Tea towel', qty: 2, unit_price: 599, currency: 'EUR' }],
@@ -204,16 +204,28 @@ await run('handheld', async ({ store, browser, shot }) => {
   assert.equal(work.find((w) => w.id === 'A-77812'), undefined);
   assert.equal(work.find((w) => w.id === 'A-90001').arrival_bay, '3');
 
-  // 9. The session ends elsewhere (a manager signs the associate out): the next call goes back
+  // 9. The curbside order has no tea towels on the shelf; the customer accepts a substitute.
+  await page.getByRole('button', { name: '‹ Back' }).click();
+  await page.getByRole('button', { name: '‹ Back' }).click();
+  await page.locator('.tile[data-screen="queue"]').click();
+  await page.locator('.card[data-id="A-90001"]').click();
+  await page.getByRole('button', { name: 'Not there? Pick a substitute' }).click();
+  await page.getByText('Scan the substitute for Tea towel.').waitFor();
+  await scan('05901234123457');
+  await page.locator('.line[data-line="1"]', { hasText: 'Substitute SKU-1001' }).waitFor();
+  await page.locator('.msg.ok', { hasText: '1 × SKU-1001 (substitute for Tea towel) picked' }).waitFor();
+  await shows('1', 1);
+  await shot(page, 'pick-substitute');
+  assert.equal((await workItem('A-90001')).units_picked, 1);
+
+  // 10. The session ends elsewhere (a manager signs the associate out): the next scan goes back
   // to sign-in.
   const appSession = await page.evaluate(() => JSON.parse(localStorage.getItem('storeedge.session')).session);
   const ended = await fetch(`${base}/api/v1/sessions/current`, {
     method: 'DELETE', headers: { Authorization: `Bearer ${token}`, 'StoreEdge-Session': appSession },
   });
   assert.equal(ended.status, 200);
-  await page.getByRole('button', { name: '‹ Back' }).click();
-  await page.locator('body[data-screen="pickup"]').waitFor();
-  await scan('482913');
+  await scan('05901234123457');
   await page.locator('.msg.warn', { hasText: 'Please sign in again' }).waitFor();
   assert.equal(await page.evaluate(() => localStorage.getItem('storeedge.session')), null);
   await shot(page, 'signed-out');
