@@ -84,7 +84,7 @@ setHooks({
     else showNet(navigator.onLine ? '' : 'No network — scans will be retried', 'warn');
   },
   sessionLost(message) {
-    nav.reset('signin', { notice: `Please sign in again (${message}).` });
+    nav.reset('signin', { notice: `${message.charAt(0).toUpperCase()}${message.slice(1)}.` });
   },
   deviceRejected(message) {
     nav.reset('setup', { notice: `This handheld's device token was not accepted (${message}). Ask a manager for a new one.` });

@@ -226,7 +226,7 @@ await run('handheld', async ({ store, browser, shot }) => {
   });
   assert.equal(ended.status, 200);
   await scan('05901234123457');
-  await page.locator('.msg.warn', { hasText: 'Please sign in again' }).waitFor();
+  await page.locator('.msg.warn', { hasText: 'The session has expired or ended; sign in again.' }).waitFor();
   assert.equal(await page.evaluate(() => localStorage.getItem('storeedge.session')), null);
   await shot(page, 'signed-out');
 
