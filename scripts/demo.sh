@@ -2,7 +2,7 @@
 # The README's demo command: installs what is missing, builds the release binaries, provisions a
 # demo manager and handheld in ./var (once), starts a local mosquitto (unless a broker already
 # listens on 1883) and the OMS simulator, and runs storeedged in the foreground on its embedded
-# defaults. Ctrl-C stops everything it started.
+# defaults; it prints the handheld app's set-up link. Ctrl-C stops everything it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,7 +44,10 @@ pids+=($!)
 cat <<MSG
 
 StoreEdge demo — store S001 of tenant "demo", state in ./$state
-  Web/API:  http://127.0.0.1:8080/   (API description: /api/v1/openapi.yaml)
+  Handheld: http://127.0.0.1:8080/#device=$token
+            (open it in a browser — a phone-sized window suits it; the link sets the browser up
+            as the demo handheld and signs in with a badge or user ID and PIN, below)
+  Status:   http://127.0.0.1:8080/status   API description: /api/v1/openapi.yaml
   Health:   http://127.0.0.1:8080/readyz    Metrics: http://127.0.0.1:8080/metrics
   OMS:      a simulator sends allocations over MQTT (log: ./$state/omsim.log)
   Device token (demo handheld): $token

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package that building, running the demo and testing StoreEdge need.
-# Idempotent: packages already present are left alone, and apt is only asked when one is missing.
+# Installs every Debian 12 package that building, running the demo and testing StoreEdge need, and
+# the browser test's npm package (tests/e2e, from its package-lock.json).
+# Idempotent: packages already present are left alone, and apt is only asked when one is missing;
+# npm ci runs only when the lock file changed since the last install.
 # Runs as root on a fresh machine and through sudo otherwise.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   # build
@@ -14,6 +17,8 @@ packages=(
   libgtest-dev libgmock-dev
   # real components used by the demo, the tests and the benchmarks
   mosquitto mosquitto-clients systemd wrk curl python3
+  # the handheld app's end-to-end test: headless Chromium driven by playwright-core under Node.js
+  chromium nodejs
 )
 
 missing=()
@@ -23,15 +28,35 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: all ${#packages[@]} packages present"
-  exit 0
+# Debian's nodejs comes without npm (a separate package); other builds of nodejs bundle it.
+if ! command -v npm >/dev/null 2>&1 && ! printf '%s\n' "${missing[@]}" | grep -qx nodejs; then
+  missing+=(npm)
 fi
 
 sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 
-echo "setup: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -qq
-"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+else
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  if ! command -v npm >/dev/null 2>&1; then
+    "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends npm
+  fi
+fi
+
+# playwright-core only (it drives the Debian chromium; never a browser download), exactly as
+# locked. The stamp holds the lock file's hash from the last successful install.
+e2e=tests/e2e
+stamp="$e2e/node_modules/.storeedge-lock.sha256"
+want=$(sha256sum "$e2e/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: npm ci in $e2e"
+  (cd "$e2e" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" > "$stamp"
+else
+  echo "setup: $e2e/node_modules up to date"
+fi

@@ -26,7 +26,9 @@ Api::Api(ApiDeps deps)
 
 const std::vector<Api::Route>& Api::routes() {
   static const std::vector<Route> table = {
-      {verb::get, "/", Access::open, Role::associate, &Api::get_home},
+      {verb::get, "/", Access::open, Role::associate, &Api::get_app_index},
+      {verb::get, "/app/{file}", Access::open, Role::associate, &Api::get_app_file},
+      {verb::get, "/status", Access::open, Role::associate, &Api::get_status},
       {verb::get, "/healthz", Access::open, Role::associate, &Api::get_healthz},
       {verb::get, "/readyz", Access::open, Role::associate, &Api::get_readyz},
       {verb::get, "/metrics", Access::open, Role::associate, &Api::get_metrics},

@@ -101,7 +101,9 @@ class Api {
   Response error(const Error& e) const;
   std::string now() const { return format_rfc3339(deps_.clock.now()); }
 
-  awaitable<Response> get_home(Call&);
+  awaitable<Response> get_app_index(Call&);
+  awaitable<Response> get_app_file(Call&);
+  awaitable<Response> get_status(Call&);
   awaitable<Response> get_healthz(Call&);
   awaitable<Response> get_readyz(Call&);
   awaitable<Response> get_metrics(Call&);

@@ -7,7 +7,8 @@ namespace storeedge::api {
 bool match_route(std::string_view pattern, const boost::urls::segments_view& path,
                  std::vector<std::string>& params) {
   std::vector<std::string_view> parts;
-  for (size_t at = 1; at <= pattern.size();) {
+  // "/" has no segments (Boost.URL gives none for it), not one empty one.
+  for (size_t at = 1; pattern.size() > 1 && at <= pattern.size();) {
     size_t next = pattern.find('/', at);
     if (next == std::string_view::npos) next = pattern.size();
     parts.push_back(pattern.substr(at, next - at));

@@ -46,6 +46,41 @@ TEST_F(DaemonTest, ReadyWithinOneSecondServesBasicsAndStopsOnSigterm) {
   EXPECT_TRUE(notify_->wait_for("STOPPING=1", std::chrono::seconds(1)));
 }
 
+TEST_F(DaemonTest, ServesTheHandheldAppAndTheStatusPage) {
+  start();
+  HttpClient c(port_);
+  auto index = c.get("/");
+  ASSERT_EQ(index.status, 200);
+  EXPECT_EQ(index.headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_EQ(index.headers["cache-control"], "no-cache");
+  EXPECT_NE(index.headers["content-security-policy"].find("default-src 'self'"), std::string::npos);
+  EXPECT_NE(index.body.find("/app/app.js"), std::string::npos);
+  const std::string etag = index.headers["etag"];
+  ASSERT_FALSE(etag.empty());
+  // A handheld that has the page revalidates it: 304, no body.
+  auto again = c.get("/", {{"If-None-Match", etag}});
+  EXPECT_EQ(again.status, 304);
+  EXPECT_TRUE(again.body.empty());
+  EXPECT_EQ(c.get("/", {{"If-None-Match", "\"other\", W/" + etag}}).status, 304);
+  EXPECT_EQ(c.get("/", {{"If-None-Match", "\"other\""}}).status, 200);
+
+  auto script = c.get("/app/app.js");
+  EXPECT_EQ(script.status, 200);
+  EXPECT_EQ(script.headers["content-type"], "text/javascript; charset=utf-8");
+  EXPECT_EQ(script.headers["x-content-type-options"], "nosniff");
+  EXPECT_EQ(c.get("/app/app.css").headers["content-type"], "text/css; charset=utf-8");
+  auto missing = c.get("/app/nothing.js");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(error_code(missing), "not_found");
+  EXPECT_EQ(c.get("/app/../api/v1/openapi.yaml").status, 404);
+  EXPECT_EQ(c.get("/app").status, 404);
+
+  auto status = c.get("/status");
+  EXPECT_EQ(status.status, 200);
+  EXPECT_NE(status.body.find("storeedged " STOREEDGE_VERSION), std::string::npos);
+  EXPECT_EQ(stop(), 0);
+}
+
 TEST_F(DaemonTest, NoBrokerIsNotAStartupFailure) {
   start();  // --mqtt-uri points at a closed port
   HttpClient c(port_);
