@@ -47,7 +47,8 @@ json::object pick_json(const fulfil::PickOutcome& p) {
           {"line_picked", p.line_picked},
           {"line_needed", p.line_needed},
           {"units_to_pick", p.units_to_pick},
-          {"substitute", p.substitute}};
+          {"substitute", p.substitute},
+          {"allocation", p.allocation}};
 }
 
 json::object package_json(const fulfil::Package& p) {

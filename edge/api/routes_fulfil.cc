@@ -133,7 +133,9 @@ awaitable<Response> Api::post_undo_pick(Call& call) {
                                          std::string_view at) -> Result<json::object> {
     auto undone = fulfil::undo_pick(db, pick_id, who, at);
     if (!undone) return undone.error();
-    return json::object{{"undone", pick_json(*undone)}};
+    auto a = fulfil::load_allocation(db, undone->allocation);
+    if (!a) return a.error();
+    return json::object{{"undone", pick_json(*undone)}, {"allocation", work_json(*a)}};
   };
   co_return co_await fulfil_change(call, std::move(fn));
 }

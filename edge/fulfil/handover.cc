@@ -158,6 +158,7 @@ Result<Allocation> hand_over(Connection& db, const std::string& id, const Verifi
                            at);
   if (!seq) return seq.error();
   a->state = "handed_over";
+  for (Line& l : a->lines) l.handed = handed[l.line];
   return a;
 }
 

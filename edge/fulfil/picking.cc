@@ -57,8 +57,8 @@ Result<PickOutcome> record_pick(Connection& db, Allocation& a, Line& line, const
   line.picked += qty;
   a.state = "picking";
   return PickOutcome{
-      pick_id,           line.line,      sku, *location, qty, line.picked, line.needed(),
-      a.units_to_pick(), sku != line.sku};
+      pick_id,           line.line,       sku, *location, qty, line.picked, line.needed(),
+      a.units_to_pick(), sku != line.sku, a.id};
 }
 
 }  // namespace
@@ -175,9 +175,9 @@ Result<PickOutcome> undo_pick(Connection& db, std::int64_t pick_id, const Actor&
   r = adjust_stock(db, {sku, location, qty, "pick_undo", id}, at);
   if (!r) return r.error();
   it->picked -= qty;
-  return PickOutcome{pick_id,       line,       sku,          location,
-                     qty,           it->picked, it->needed(), a->units_to_pick(),
-                     sku != it->sku};
+  return PickOutcome{
+      pick_id,        line, sku, location, qty, it->picked, it->needed(), a->units_to_pick(),
+      sku != it->sku, id};
 }
 
 Result<Allocation> complete_pick(Connection& db, const std::string& id,

@@ -14,6 +14,7 @@ struct PickOutcome {
   std::int64_t line_picked = 0, line_needed = 0;
   std::int64_t units_to_pick = 0;  // left on the whole allocation
   bool substitute = false;
+  std::string allocation;
 };
 
 // Picks `qty` units of the item the code names (GTIN in any form, SKU, GS1 string) onto the

@@ -60,6 +60,7 @@ TEST_F(FulfilApiTest, ABopisOrderFromQueueToHandover) {
   auto handed = post(handover, R"({"verification":{"method":"pickup_code","code":"482913"}})");
   ASSERT_EQ(handed.status, 200) << handed.body;
   EXPECT_EQ(handed.json().at("allocation").at("state"), "handed_over");
+  EXPECT_EQ(handed.json().at("allocation").at("lines").at(0).at("handed"), 2);  // as it is now
   auto again = post(handover, R"({"verification":{"method":"pickup_code","code":"482913"}})");
   EXPECT_EQ(again.status, 409);
   EXPECT_EQ(get("/api/v1/work").json().at("work").as_array().size(), 1u);
