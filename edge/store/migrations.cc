@@ -256,10 +256,20 @@ CREATE TABLE idempotent_requests (
 CREATE INDEX idempotent_requests_by_age ON idempotent_requests (created_at);
 )sql";
 
+// Version 4: the work queue in its own order. GET /api/v1/work pages through the open
+// allocations by promise time and priority; with only allocations_by_state, every page read and
+// sorted all open allocations (2 ms at 5000 on the loop thread). This index holds just the open
+// ones, in the queue's order, with the filter columns, so a page is the next `limit` entries.
+constexpr std::string_view kV4 = R"sql(
+CREATE INDEX allocations_work_queue
+  ON allocations (promised_by IS NULL, promised_by, priority DESC, allocation_id, kind, state)
+  WHERE state IN ('open', 'accepted', 'picking', 'picked', 'ready', 'packed');
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> all = {kV1, kV2, kV3};
+  static const std::vector<std::string_view> all = {kV1, kV2, kV3, kV4};
   return all;
 }
 
