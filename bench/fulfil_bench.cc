@@ -133,8 +133,7 @@ double seconds_since(Clock::time_point t0, Clock::time_point t1 = Clock::now()) 
 class TempDir {
  public:
   explicit TempDir(const std::string& name) {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/" + name + ".XXXXXX";
+    std::string pattern = (fs::temp_directory_path() / (name + ".XXXXXX")).string();  // $TMPDIR
     if (!mkdtemp(pattern.data())) throw Failure("mkdtemp failed");
     path_ = pattern;
   }
@@ -294,6 +293,24 @@ double cpu_seconds(pid_t pid) {
   for (int i = 3; i <= 15 && fields >> f; ++i)
     if (i == 14 || i == 15) ticks += std::stod(f);
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// A process's I/O so far, from /proc/PID/io: bytes passed to write(2) and friends, how many
+// such calls, and bytes the kernel sent to storage on its behalf.
+struct IoCounters {
+  double wchar = 0, syscw = 0, write_bytes = 0;
+};
+IoCounters io_counters(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/io");
+  IoCounters c;
+  std::string name;
+  double value = 0;
+  while (in >> name >> value) {
+    if (name == "wchar:") c.wchar = value;
+    if (name == "syscw:") c.syscw = value;
+    if (name == "write_bytes:") c.write_bytes = value;
+  }
+  return c;
 }
 
 double own_cpu_seconds() {
@@ -568,6 +585,7 @@ struct LoadResult {
   std::string first_problem;
   std::vector<double> latency;  // seconds from writing a request until its response was read
   double server_cpu = 0, bench_cpu = 0;
+  IoCounters server_io;  // this phase's share
 
   double rate() const { return seconds > 0 ? static_cast<double>(ok) / seconds : 0; }
   double percentile_ms(double q) const {
@@ -637,6 +655,7 @@ LoadResult run_load(const tcp::endpoint& ep, pid_t server, int clients, double s
   LoadResult r;
   r.clients = clients;
   const double server_cpu0 = cpu_seconds(server), bench_cpu0 = own_cpu_seconds();
+  const IoCounters io0 = io_counters(server);
   const auto t0 = Clock::now();
   const auto deadline =
       t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
@@ -649,6 +668,8 @@ LoadResult run_load(const tcp::endpoint& ep, pid_t server, int clients, double s
   r.seconds = seconds_since(t0);
   r.server_cpu = cpu_seconds(server) - server_cpu0;
   r.bench_cpu = own_cpu_seconds() - bench_cpu0;
+  const IoCounters io1 = io_counters(server);
+  r.server_io = {io1.wchar - io0.wchar, io1.syscw - io0.syscw, io1.write_bytes - io0.write_bytes};
   std::sort(r.latency.begin(), r.latency.end());
   return r;
 }
@@ -845,8 +866,13 @@ int run(const Options& o) {
     const auto [commits1, changes1] = commit_counters(ep);
     print_load("POST …/picks", *scans);
     if (commits1 > commits0) scan_group = (changes1 - changes0) / (commits1 - commits0);
-    std::printf("  write queue: %.0f commits (fsyncs), %.1f changes per commit\n",
-                commits1 - commits0, scan_group);
+    const double per = scans->ok > 0 ? 1.0 / static_cast<double>(scans->ok) : 0;
+    std::printf(
+        "  write queue: %.0f commits (fsyncs), %.1f changes per commit; per confirm: "
+        "storeedged CPU %.0f us, %.1f KiB written (%.1f write calls), %.1f KiB to storage\n",
+        commits1 - commits0, scan_group, scans->server_cpu * per * 1e6,
+        scans->server_io.wchar * per / 1024, scans->server_io.syscw * per,
+        scans->server_io.write_bytes * per / 1024);
     if (scans->unexpected > 0) status = 1;
     std::printf("\n");
   }
