@@ -69,9 +69,12 @@ awaitable<Response> Api::get_work(Call& call) {
     co_return error(
         make_error("invalid_request",
                    "state: one of open, accepted, picking, picked, ready, packing, packed"));
+  // The page comes from allocations_work_queue in index order (docs/schema.md, version 4).
+  // Without statistics SQLite's planner prefers allocations_by_state and sorts every open
+  // allocation, hence INDEXED BY; its WHERE must keep the index's state list word for word.
   auto st = deps_.reader.prepare(
       std::string(kQueueSelect) +
-      " FROM (SELECT allocation_id FROM allocations"
+      " FROM (SELECT allocation_id FROM allocations INDEXED BY allocations_work_queue"
       "       WHERE state IN ('open', 'accepted', 'picking', 'picked', 'ready', 'packing',"
       "       'packed')"
       "       AND (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR state = ?2)"

@@ -39,8 +39,14 @@ Result<PickOutcome> record_pick(Connection& db, Allocation& a, Line& line, const
                " WHERE allocation_id = ?1 AND line = ?2",
                [&](store::Statement& s) { s.bind(1, a.id).bind(2, line.line).bind(3, qty); });
   if (!r) return r.error();
-  r = run(db, "UPDATE allocations SET state = 'picking', updated_at = ?2 WHERE allocation_id = ?1",
-          [&](store::Statement& s) { s.bind(1, a.id).bind(2, at); });
+  // Only the first pick moves the state: setting it again on every scan would rewrite the
+  // allocation's entries in allocations_by_state and allocations_work_queue for nothing.
+  r = run(
+      db,
+      a.state == "picking"
+          ? "UPDATE allocations SET updated_at = ?2 WHERE allocation_id = ?1"
+          : "UPDATE allocations SET state = 'picking', updated_at = ?2 WHERE allocation_id = ?1",
+      [&](store::Statement& s) { s.bind(1, a.id).bind(2, at); });
   if (!r) return r.error();
   r = run(
       db,

@@ -257,8 +257,15 @@ CREATE INDEX idempotent_requests_by_age ON idempotent_requests (created_at);
 )sql";
 
 // Version 4: the rest of the floor (docs/fulfilment.md) — packages of ship-from-store
-// allocations, put-back progress and its cause, cycle counts awaiting a lead, and batch walks.
+// allocations, put-back progress and its cause, cycle counts awaiting a lead, and batch walks —
+// and the work queue in its own order: GET /api/v1/work pages through the open allocations by
+// promise time and priority; with only allocations_by_state, every page read and sorted all open
+// allocations (2 ms at 5000 on the loop thread). allocations_work_queue holds just the open
+// ones, in the queue's order, with the filter columns, so a page is the next `limit` entries.
 constexpr std::string_view kV4 = R"sql(
+CREATE INDEX allocations_work_queue
+  ON allocations (promised_by IS NULL, promised_by, priority DESC, allocation_id, kind, state)
+  WHERE state IN ('open', 'accepted', 'picking', 'picked', 'ready', 'packing', 'packed');
 ALTER TABLE allocations ADD COLUMN packed_at TEXT;
 ALTER TABLE put_back_work ADD COLUMN done_qty INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE put_back_work ADD COLUMN reason TEXT NOT NULL DEFAULT 'cancelled';

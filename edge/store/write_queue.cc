@@ -116,16 +116,17 @@ void WriteQueue::commit_group(std::deque<Pending>& group) {
   std::vector<Result<void>> results;
   results.reserve(group.size());
   for (auto& p : group) {
-    // Savepoint per change so one bad change does not sink its neighbours.
-    if (auto r = db_.exec("SAVEPOINT change"); !r) return fail_group(group, r.error());
+    // Savepoint per change so one bad change does not sink its neighbours. The savepoint
+    // statements are prepared once (run, not exec, which would parse them for every change).
+    if (auto r = store::run(db_, "SAVEPOINT change"); !r) return fail_group(group, r.error());
     Result<void> r = p.change(db_);
     if (r) {
-      if (auto rel = db_.exec("RELEASE change"); !rel) return fail_group(group, rel.error());
+      if (auto rel = store::run(db_, "RELEASE change"); !rel) return fail_group(group, rel.error());
     } else if (is_environment_error(r.error()) || !db_.in_transaction()) {
       return fail_group(group, r.error());
     } else {
-      (void)db_.exec("ROLLBACK TO change");
-      (void)db_.exec("RELEASE change");
+      (void)store::run(db_, "ROLLBACK TO change");
+      (void)store::run(db_, "RELEASE change");
     }
     results.push_back(std::move(r));
   }
