@@ -91,7 +91,7 @@ TEST_F(SyncTlsTest, ConnectsWithItsClientCertificate) {
   make_pki();
   start_tls_broker();
   start_store_with(dir_.file("ca.pem"));
-  EXPECT_TRUE(sync_connected(std::chrono::seconds(10))) << daemon_->log();
+  EXPECT_TRUE(sync_connected(std::chrono::seconds(30))) << daemon_->log();
   EXPECT_EQ(stop(), 0);
 }
 
