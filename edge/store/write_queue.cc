@@ -7,10 +7,7 @@
 namespace storeedge::store {
 
 WriteQueue::WriteQueue(Connection writer, WriteQueueOptions options)
-    : db_(std::move(writer)),
-      checkpointer_(Checkpointer::attach(db_)),
-      options_(options),
-      thread_([this] { run(); }) {}
+    : db_(std::move(writer)), options_(options), thread_([this] { run(); }) {}
 
 WriteQueue::~WriteQueue() {
   stop();
@@ -43,10 +40,6 @@ void WriteQueue::stop() {
   }
   cv_.notify_one();
   if (thread_.joinable()) thread_.join();
-  if (checkpointer_) {
-    checkpointer_->detach(db_);
-    checkpointer_.reset();
-  }
 }
 
 StoreHealth WriteQueue::health() const {

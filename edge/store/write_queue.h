@@ -23,7 +23,6 @@
 #include <thread>
 
 #include "core/metrics.h"
-#include "store/checkpointer.h"
 #include "store/database.h"
 
 namespace storeedge::store {
@@ -90,7 +89,6 @@ class WriteQueue {
   void note_environment_error(const Error& e);
 
   Connection db_;
-  std::unique_ptr<Checkpointer> checkpointer_;  // set before the writer thread starts
   const WriteQueueOptions options_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
