@@ -66,6 +66,8 @@ export const nav = {
     render();
   },
   refresh() { render(); },
+  // The screen under the current one (where Back goes), or ''.
+  below() { return stack.length > 1 ? stack[stack.length - 2].name : ''; },
 };
 
 document.getElementById('back').addEventListener('click', () => nav.back());

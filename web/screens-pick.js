@@ -8,9 +8,9 @@ const PICKABLE = ['open', 'accepted', 'picking'];
 
 // Where an allocation goes next from the queue.
 export function nextStep(nav, w) {
-  if (PICKABLE.includes(w.state)) nav.go('pick', { id: w.id, item: w });
-  else if (w.state === 'picked' && w.kind !== 'ship_from_store') nav.go('stage', { id: w.id, item: w });
-  else if (w.kind === 'ship_from_store') nav.go('pack', { id: w.id, item: w });
+  if (PICKABLE.includes(w.state)) nav.go('pick', { id: w.id });
+  else if (w.state === 'picked' && w.kind !== 'ship_from_store') nav.go('stage', { id: w.id, order: w.order });
+  else if (w.kind === 'ship_from_store') nav.go('pack', { id: w.id });
   else nav.go('handover', { item: w });
 }
 
@@ -101,10 +101,11 @@ export function pick(params, nav) {
   const undoButton = busyButton('button.secondary', 'Undo last pick', () => {
     const last = undo[undo.length - 1];
     if (!last) return null;
-    return feedback.act(msg, () => api.post(`/api/v1/picks/${last}/undo`), async (r) => {
+    return feedback.act(msg, () => api.post(`/api/v1/picks/${last}/undo`), (r) => {
       undo.pop();
+      view = { ...view, ...r.allocation };
       highlight = r.undone.line;
-      await load();
+      draw();
       feedback.ok(`Undone: ${r.undone.qty} × ${r.undone.sku}`);
       feedback.say(msg, 'ok', `Pick undone. Put ${r.undone.qty} × ${r.undone.sku} back in ${r.undone.location}.`);
     });
@@ -117,10 +118,10 @@ export function pick(params, nav) {
     const total = a.lines.reduce((n, l) => n + l.qty - l.cancelled - l.rejected, 0);
     const picked = a.lines.reduce((n, l) => n + l.picked, 0);
     head.replaceChildren(
-      h('div.row', h(`span.kind.${a.kind}`, KIND[a.kind] || a.kind), h('strong', a.order)),
+      h('div.row', h('span.title', h(`span.kind.${a.kind}`, KIND[a.kind] || a.kind), h('strong', a.order)), h('span.state', STATE[a.state] || a.state)),
       h('div.progress', h('div.bar', { style: { width: `${total ? (100 * picked) / total : 100}%` } })),
       h('p.count', { dataset: { picked, total } }, `${picked} of ${total} units picked`),
-      params.item?.customer_name ? h('p.sub', params.item.customer_name) : null);
+      a.customer_name ? h('p.sub', a.customer_name) : null);
     // Walking order (by bin), kept while picking: a finished line greys out where it is.
     const sorted = [...a.lines].sort((x, y) => x.location.localeCompare(y.location) || x.line.localeCompare(y.line, undefined, { numeric: true }));
     lines.replaceChildren(...sorted.map((l) => {
@@ -148,11 +149,11 @@ export function pick(params, nav) {
     }
   }
 
-  // Opening the order to pick it accepts it (a no-op once accepted): the answer is the working
-  // view with bins and counts per line, which GET /allocations/{id} does not give.
+  // The floor's working view (bins, GTINs, picked and to pick per line). Reading it changes
+  // nothing: the first pick accepts an open order (fulfilment.md).
   async function load() {
     try {
-      const r = await api.post(`/api/v1/allocations/${enc(id)}/accept`);
+      const r = await api.get(`/api/v1/allocations/${enc(id)}`);
       view = r.allocation;
       draw();
     } catch (e) {
@@ -179,7 +180,7 @@ export function pick(params, nav) {
       () => api.post(`/api/v1/allocations/${enc(id)}/picks`, body),
       (r) => {
         substitute = null;
-        view = r.allocation;
+        view = { ...view, ...r.allocation };
         highlight = r.pick.line;
         undo.push(r.pick.pick_id);
         setQty(1);
@@ -201,19 +202,19 @@ export function pick(params, nav) {
     return feedback.act(msg,
       () => api.post(`/api/v1/allocations/${enc(id)}/complete-pick`, reason ? { short_reason: reason } : {}),
       (r) => {
-        view = r.allocation;
+        view = { ...view, ...r.allocation };
         if (view.state === 'rejected') {
           feedback.ok('Order given back');
           nav.replace('queue');
           return;
         }
         feedback.ok('Picked');
-        nav.replace(view.kind === 'ship_from_store' ? 'pack' : 'stage', { id, item: params.item });
+        nav.replace(view.kind === 'ship_from_store' ? 'pack' : 'stage', { id, order: view.order });
       });
   }
   finish.addEventListener('click', () => {
     if (!view) return;
-    if (view.state === 'picked') { nav.replace(view.kind === 'ship_from_store' ? 'pack' : 'stage', { id, item: params.item }); return; }
+    if (view.state === 'picked') { nav.replace(view.kind === 'ship_from_store' ? 'pack' : 'stage', { id, order: view.order }); return; }
     if (!PICKABLE.includes(view.state)) { nav.back(); return; }
     if (view.units_to_pick === 0) { complete(null); return; }
     reasons.replaceChildren(
@@ -236,7 +237,10 @@ export function stage(params, nav) {
   const msg = h('div.msg', { hidden: true });
   const done = h('div.finished', { hidden: true });
   let staged = false;
+  // Picked from a batch: back to the batch for its next order; else on to the queue.
+  const fromBatch = nav.below() === 'batchpick';
   const next = h('button.primary', { type: 'button', onclick: () => {
+    if (fromBatch) { nav.back(); return; }
     nav.reset('home');
     if (staged) nav.go('queue');
   } }, 'Done');
@@ -249,12 +253,12 @@ export function stage(params, nav) {
         feedback.say(msg, 'ok', `Order ${r.allocation.order} is ready for the customer at ${r.staging_location}. A bag label is printing.`);
         done.hidden = false;
         done.replaceChildren(h('span.label', 'Staged at'), h('p.big', r.staging_location), h('p.sub', 'Scan another location to move it.'));
-        next.textContent = 'Next order';
+        next.textContent = fromBatch ? 'Back to the batch' : 'Next order';
         staged = true;
       }),
   });
   const el = h('section.screen.stage',
-    h('p.lead', `Put order ${params.item?.order || id} in a pickup location, then scan the location’s label.`),
+    h('p.lead', `Put order ${params.order || id} in a pickup location, then scan the location’s label.`),
     scan, msg, done, h('div.actions', next));
   el.title = 'Stage';
   return el;

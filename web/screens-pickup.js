@@ -65,8 +65,8 @@ export function handover(params, nav) {
 
   const lines = h('div.lines');
   const fewer = busyButton('button.link', 'Customer takes fewer items', async () => {
-    // The working view (picked per line) comes with accept, a no-op on a ready order.
-    await feedback.act(msg, () => api.post(`/api/v1/allocations/${enc(w.id)}/accept`), (r) => {
+    // What is in the bag: picked less handed per line, from the allocation as the floor sees it.
+    await feedback.act(msg, () => api.get(`/api/v1/allocations/${enc(w.id)}`), (r) => {
       partial = r.allocation.lines.filter((l) => l.picked - l.handed > 0).map((l) => ({
         line: l.line, description: l.description || l.sku, sku: l.sku, max: l.picked - l.handed, qty: l.picked - l.handed,
       }));
@@ -100,10 +100,11 @@ export function handover(params, nav) {
     const body = { verification };
     if (partial) body.lines = partial.map((p) => ({ line: p.line, qty: p.qty }));
     return feedback.act(msg, () => api.post(`/api/v1/allocations/${enc(w.id)}/handover`, body), (r) => {
-      // What was asked for: the answer's lines do not show the handed units yet.
-      const handed = partial ? partial.reduce((n, p) => n + p.qty, 0) : w.units_picked;
+      const handed = r.allocation.lines.reduce((n, l) => n + l.handed, 0);
+      const left = r.allocation.lines.reduce((n, l) => n + l.picked, 0) - handed;
       feedback.ok('Handed over');
-      feedback.say(msg, 'ok', `Order ${w.order} handed over to ${w.customer_name || 'the customer'} (${handed} item${handed === 1 ? '' : 's'}).`);
+      feedback.say(msg, 'ok', `Order ${w.order} handed over to ${w.customer_name || 'the customer'} (${handed} item${handed === 1 ? '' : 's'}).${
+        left ? ` ${left} left behind ${left === 1 ? 'goes' : 'go'} on the put-back list.` : ''}`);
       body_.replaceChildren(h('div.finished', h('p.big', '✓ Handed over'), h('p', w.customer_name || '')));
       give.hidden = true;
       next.hidden = false;

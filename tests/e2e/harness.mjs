@@ -47,6 +47,7 @@ export class Store {
   constructor(dir) {
     this.dir = dir;
     this.children = [];
+    this.sent = 0; // down message files written
   }
 
   start(name, argv) {
@@ -68,9 +69,11 @@ export class Store {
   }
 
   // mosquitto, storeedged as store S042 of tenant demo, associate a1 (badge BADGE-A1, PIN 2468),
-  // handheld hh1, and the OMS's example snapshot plus `extra` allocation.created bodies.
+  // handheld hh1, and the OMS's example snapshot plus `extra` down messages: {type, body} or, with
+  // no type, the body of an allocation.created.
   async open(extra = []) {
     const brokerPort = await freePort();
+    this.broker = `tcp://127.0.0.1:${brokerPort}`;
     fs.writeFileSync(path.join(this.dir, 'mosquitto.conf'),
       `listener ${brokerPort} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 1000000\n`);
     this.start('mosquitto', ['/usr/sbin/mosquitto', '-c', path.join(this.dir, 'mosquitto.conf')]);
@@ -87,33 +90,44 @@ export class Store {
     this.token = /dev_[A-Za-z0-9_-]{43}/.exec(enrolled)?.[0];
     assert.ok(this.token, `no device token in: ${enrolled}`);
 
-    const examples = need('CONTRACT_EXAMPLES');
-    const template = JSON.parse(fs.readFileSync(path.join(examples, 'down.allocation.created.json'), 'utf8'));
-    const files = extra.map((body, i) => {
-      const file = path.join(this.dir, `extra-${i}.json`);
-      fs.writeFileSync(file, JSON.stringify({ ...template, id: `msg-e2e-${i}`, body: { ...template.body, ...body } }));
-      return file;
-    });
-    const oms = spawnSync(need('E2E_OMS'), ['--broker', `tcp://127.0.0.1:${brokerPort}`, '--tenant', 'demo',
-      '--store', 'S042', '--examples', examples, ...files], { encoding: 'utf8', timeout: 60000 });
-    assert.equal(oms.status, 0, `storeedge-e2e-oms: ${oms.stdout}${oms.stderr}\n${this.log('storeedged')}`);
-
+    this.seq = 0; // the last down seq the OMS sent
+    this.publish(extra);
     this.session = await this.signIn();
   }
 
-  async signIn() {
+  // The OMS sends down messages (after the snapshot the first time) and waits for the store's ack.
+  publish(messages) {
+    const examples = need('CONTRACT_EXAMPLES');
+    const template = JSON.parse(fs.readFileSync(path.join(examples, 'down.allocation.created.json'), 'utf8'));
+    const files = messages.map((m) => {
+      const file = path.join(this.dir, `down-${++this.sent}.json`);
+      const message = m.type
+        ? { v: 1, id: `msg-e2e-${this.sent}`, at: new Date().toISOString(), ...m }
+        : { ...template, id: `msg-e2e-${this.sent}`, body: { ...template.body, ...m } };
+      fs.writeFileSync(file, JSON.stringify(message));
+      return file;
+    });
+    const oms = spawnSync(need('E2E_OMS'), ['--broker', this.broker, '--tenant', 'demo', '--store', 'S042',
+      '--examples', examples, ...(this.seq ? ['--resume', String(this.seq)] : []), ...files], { encoding: 'utf8', timeout: 60000 });
+    assert.equal(oms.status, 0, `storeedge-e2e-oms: ${oms.stdout}${oms.stderr}\n${this.log('storeedged')}`);
+    const through = /applied through seq (\d+)/.exec(oms.stdout);
+    assert.ok(through, oms.stdout);
+    this.seq = Number(through[1]);
+  }
+
+  async signIn(user = 'a1', pin = '2468') {
     const r = await fetch(`${this.base}/api/v1/sessions`, {
       method: 'POST', headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ user: 'a1', pin: '2468' }),
+      body: JSON.stringify({ user, pin }),
     });
     assert.equal(r.status, 201);
     return r.json();
   }
 
-  // GET through the API as the test sees it (its own session on the same device).
-  async get(p) {
+  // GET through the API as the test sees it (its own session on the same device, or `session`).
+  async get(p, session = this.session) {
     const r = await fetch(this.base + p, {
-      headers: { Authorization: `Bearer ${this.token}`, 'StoreEdge-Session': this.session.session },
+      headers: { Authorization: `Bearer ${this.token}`, 'StoreEdge-Session': session.session },
     });
     assert.equal(r.status, 200, `GET ${p}: ${r.status}`);
     return r.json();
@@ -169,6 +183,7 @@ export async function run(name, body) {
     console.error(e);
     const open = browser?.contexts().flatMap((c) => c.pages()) ?? [];
     if (open.length) await open[open.length - 1].screenshot({ path: path.join(shots, 'failure.png') }).catch(() => {});
+    for (const p of open) if (p.errors?.length) console.error(`---- page errors ----\n${p.errors.join('\n')}`);
     console.error(`---- storeedged log ----\n${store.log('storeedged').slice(-4000)}`);
     console.error(`state kept in ${store.dir}`);
     console.log('0 passed, 1 failed');

@@ -1,7 +1,9 @@
-// storeedge-e2e-oms: plays the central OMS for the browser test. It waits for the store's birth
+// storeedge-e2e-oms: plays the central OMS for the browser tests. It waits for the store's birth
 // message, sends the contract's example snapshot (as the integration fixture does) and then the
 // extra down messages given as files, with the epoch and sequence numbers filled in, and exits 0
-// once the store has acknowledged all of them (1 on a timeout or a bad file).
+// once the store has acknowledged all of them (1 on a timeout or a bad file). With --resume SEQ
+// it plays the same OMS later on: no snapshot, the files numbered on from SEQ + 1. It prints the
+// last sequence number sent.
 #include <mqtt/client.h>
 
 #include <boost/json/parse.hpp>
@@ -19,7 +21,8 @@ namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
 
 const char* const kUsage =
-    "usage: storeedge-e2e-oms --broker URI --tenant ID --store ID --examples DIR [FILE...]\n";
+    "usage: storeedge-e2e-oms --broker URI --tenant ID --store ID --examples DIR [--resume SEQ]"
+    " [FILE...]\n";
 
 json::object read_object(const std::string& path) {
   std::ifstream in(path);
@@ -49,6 +52,7 @@ bool wait_for(mqtt::client& c, const std::string& topic,
 int main(int argc, char** argv) {
   std::string broker, tenant = "demo", store, examples;
   std::vector<std::string> extra;
+  std::int64_t resume = 0;  // the last seq the store has had; 0: start with the snapshot
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -64,6 +68,8 @@ int main(int argc, char** argv) {
         store = value();
       else if (a == "--examples")
         examples = value();
+      else if (a == "--resume")
+        resume = std::stoll(value());
       else if (a.rfind("--", 0) == 0)
         throw std::invalid_argument("unknown option " + a);
       else
@@ -89,23 +95,25 @@ int main(int argc, char** argv) {
       std::cerr << "storeedge-e2e-oms: the store did not come online\n";
       return 1;
     }
-    std::int64_t seq = 0;
+    std::int64_t seq = resume;
     auto send = [&](json::object m) {
       m["epoch"] = "oms-e1";
       m["seq"] = ++seq;
       m["store"] = store;
       oms.publish(mqtt::make_message(base + "/down", json::serialize(m), 1, false));
     };
-    const char* files[] = {"down.snapshot.begin.json",         "down.store.config.json",
-                           "down.catalog.items.json",          "down.allocation.created.json",
-                           "down.allocation.created-sfs.json", "down.returnable_orders.json"};
-    for (const char* f : files) send(read_object(examples + "/" + f));
-    auto end = read_object(examples + "/down.snapshot.end.json");
-    end["body"].as_object()["snapshot"] =
-        read_object(examples + "/" + files[0])["body"].as_object()["snapshot"];
-    end["body"].as_object()["counts"] = {
-        {"allocations", 2}, {"catalog_items", 2}, {"returnable_orders", 1}};
-    send(end);
+    if (resume == 0) {
+      const char* files[] = {"down.snapshot.begin.json",         "down.store.config.json",
+                             "down.catalog.items.json",          "down.allocation.created.json",
+                             "down.allocation.created-sfs.json", "down.returnable_orders.json"};
+      for (const char* f : files) send(read_object(examples + "/" + f));
+      auto end = read_object(examples + "/down.snapshot.end.json");
+      end["body"].as_object()["snapshot"] =
+          read_object(examples + "/" + files[0])["body"].as_object()["snapshot"];
+      end["body"].as_object()["counts"] = {
+          {"allocations", 2}, {"catalog_items", 2}, {"returnable_orders", 1}};
+      send(end);
+    }
     for (const auto& f : extra) send(read_object(f));
     const std::int64_t last = seq;
     const bool acked = wait_for(
@@ -119,7 +127,7 @@ int main(int argc, char** argv) {
       std::cerr << "storeedge-e2e-oms: the store did not acknowledge through seq " << last << "\n";
       return 1;
     }
-    std::cout << "storeedge-e2e-oms: the store applied " << last << " messages\n";
+    std::cout << "storeedge-e2e-oms: the store applied through seq " << last << "\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "storeedge-e2e-oms: " << e.what() << "\n";
