@@ -153,6 +153,8 @@ class Api {
   awaitable<Response> post_batch(Call&);
   awaitable<Response> get_batch(Call&);
   awaitable<Response> post_batch_pick(Call&);
+  awaitable<Response> get_batches(Call&);
+  awaitable<Response> post_batch_close(Call&);
 
   // A fulfilment change: `fn` runs in one transaction with the audit row and returns the
   // response body; with an Idempotency-Key the first response is stored and replayed.

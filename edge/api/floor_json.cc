@@ -65,7 +65,8 @@ json::object package_json(const fulfil::Package& p) {
           {"label_state", p.label_state},
           {"label_error", opt(p.label_error)},
           {"carrier", opt(p.carrier)},
-          {"tracking", opt(p.tracking)}};
+          {"tracking", opt(p.tracking)},
+          {"tracking_source", opt(p.tracking_source)}};
 }
 
 json::array packages_json(const std::vector<fulfil::Package>& packages) {

@@ -69,6 +69,34 @@ awaitable<Response> Api::get_batch(Call& call) {
   co_return http::json_response(Status::ok, {{"batch", batch_json(*b)}});
 }
 
+awaitable<Response> Api::get_batches(Call& call) {
+  auto limit = int_param(call.query, "limit", 20, 1, 100);
+  if (!limit) co_return error(limit.error());
+  auto offset = int_param(call.query, "cursor", 0, 0, 1'000'000);
+  if (!offset) co_return error(offset.error());
+  auto rows = fulfil::open_batches(deps_.reader, *limit + 1, *offset);
+  if (!rows) co_return error(rows.error());
+  json::array items;
+  for (std::size_t i = 0; i < rows->size() && static_cast<int>(i) < *limit; ++i)
+    items.push_back(batch_json((*rows)[i]));
+  json::value next = nullptr;
+  if (static_cast<int>(rows->size()) > *limit) next = std::to_string(*offset + *limit);
+  co_return http::json_response(Status::ok, {{"items", std::move(items)}, {"next", next}});
+}
+
+awaitable<Response> Api::post_batch_close(Call& call) {
+  auto batch_id = id_param(call.params[0], "batch");
+  if (!batch_id) co_return error(batch_id.error());
+  call.target = "batch " + call.params[0];
+  FulfilChange fn = [batch_id = *batch_id](store::Connection& db, const fulfil::Actor&,
+                                           std::string_view at) -> Result<json::object> {
+    auto b = fulfil::close_batch(db, batch_id, at);
+    if (!b) return b.error();
+    return json::object{{"batch", batch_json(*b)}};
+  };
+  co_return co_await fulfil_change(call, std::move(fn));
+}
+
 awaitable<Response> Api::post_batch_pick(Call& call) {
   auto batch_id = id_param(call.params[0], "batch");
   if (!batch_id) co_return error(batch_id.error());

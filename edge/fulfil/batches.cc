@@ -19,8 +19,8 @@ Result<std::optional<std::int64_t>> open_batch_of(Connection& db, const std::str
   auto r = each_row(
       db,
       "SELECT s.batch_id FROM batch_slots s JOIN allocations a ON a.allocation_id ="
-      " s.allocation_id WHERE s.allocation_id = ?1 AND a.state IN ('open', 'accepted', 'picking')"
-      " LIMIT 1",
+      " s.allocation_id JOIN batches b ON b.batch_id = s.batch_id WHERE s.allocation_id = ?1"
+      " AND b.closed_at IS NULL AND a.state IN ('open', 'accepted', 'picking') LIMIT 1",
       [&](store::Statement& s) { s.bind(1, id); },
       [&](const store::Statement& s) { batch = s.column_int(0); });
   if (!r) return r.error();
@@ -83,11 +83,13 @@ Result<Batch> create_batch(Connection& db, const std::vector<std::string>& ids, 
 
 Result<Batch> load_batch(Connection& db, std::int64_t batch_id) {
   std::optional<Batch> b;
+  bool closed = false;
   auto r = each_row(
-      db, "SELECT created_by, created_at FROM batches WHERE batch_id = ?1",
+      db, "SELECT created_by, created_at, closed_at IS NOT NULL FROM batches WHERE batch_id = ?1",
       [&](store::Statement& s) { s.bind(1, batch_id); },
       [&](const store::Statement& s) {
         b = Batch{batch_id, "", s.column_text(0), s.column_text(1), {}, {}};
+        closed = s.column_int(2) != 0;
       });
   if (!r) return r.error();
   if (!b) return domain_error("not_found", "batch " + std::to_string(batch_id) + " is not known");
@@ -110,7 +112,8 @@ Result<Batch> load_batch(Connection& db, std::int64_t batch_id) {
     }
   }
   for (auto& [key, stop] : stops) b->stops.push_back(std::move(stop));
-  b->state = b->stops.empty() ? "done" : "picking";
+  b->state = closed ? "closed" : b->stops.empty() ? "done" : "picking";
+  if (closed) b->stops.clear();
   return std::move(*b);
 }
 
@@ -119,10 +122,11 @@ Result<BatchPick> batch_pick(Connection& db, std::int64_t batch_id, const std::s
   if (qty < 1 || qty > 9999) return domain_error("invalid_request", "qty: 1 to 9999");
   auto code = parse_item_code(code_text);
   if (!code) return code.error();
-  auto slots = load_slots(db, batch_id);
-  if (!slots) return slots.error();
-  if (slots->empty())
-    return domain_error("not_found", "batch " + std::to_string(batch_id) + " is not known");
+  auto batch = load_batch(db, batch_id);
+  if (!batch) return batch.error();
+  if (batch->state == "closed")
+    return domain_error("illegal_state", "batch " + std::to_string(batch_id) + " is closed");
+  const std::vector<BatchSlot>* slots = &batch->slots;
   bool named = false, too_few = false;
   for (const BatchSlot& slot : *slots) {
     if (!is_pickable_state(slot.state)) continue;
@@ -153,6 +157,37 @@ Result<BatchPick> batch_pick(Connection& db, std::int64_t batch_id, const std::s
   return domain_error("wrong_item", (*sku ? "this is " + **sku : code->text) +
                                         ", which no order in batch " + std::to_string(batch_id) +
                                         " needs");
+}
+
+Result<std::vector<Batch>> open_batches(Connection& db, std::int64_t limit, std::int64_t offset) {
+  std::vector<std::int64_t> ids;
+  auto r = each_row(
+      db,
+      "SELECT b.batch_id FROM batches b WHERE b.closed_at IS NULL AND EXISTS (SELECT 1"
+      " FROM batch_slots s JOIN allocations a ON a.allocation_id = s.allocation_id"
+      " WHERE s.batch_id = b.batch_id AND a.state IN ('open', 'accepted', 'picking'))"
+      " ORDER BY b.batch_id DESC LIMIT ?1 OFFSET ?2",
+      [&](store::Statement& s) { s.bind(1, limit).bind(2, offset); },
+      [&](const store::Statement& s) { ids.push_back(s.column_int(0)); });
+  if (!r) return r.error();
+  std::vector<Batch> out;
+  for (std::int64_t id : ids) {
+    auto b = load_batch(db, id);
+    if (!b) return b.error();
+    out.push_back(std::move(*b));
+  }
+  return out;
+}
+
+Result<Batch> close_batch(Connection& db, std::int64_t batch_id, std::string_view at) {
+  auto b = load_batch(db, batch_id);
+  if (!b) return b;
+  if (b->state == "closed")
+    return domain_error("illegal_state", "batch " + std::to_string(batch_id) + " is closed");
+  auto r = run(db, "UPDATE batches SET closed_at = ?2 WHERE batch_id = ?1",
+               [&](store::Statement& s) { s.bind(1, batch_id).bind(2, at); });
+  if (!r) return r.error();
+  return load_batch(db, batch_id);
 }
 
 }  // namespace storeedge::fulfil

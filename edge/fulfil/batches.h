@@ -28,7 +28,7 @@ struct Stop {
 
 struct Batch {
   std::int64_t id = 0;
-  std::string state;  // picking while any allocation still needs units, else done
+  std::string state;  // picking while any allocation still needs units, else done; or closed
   std::string created_by, created_at;
   std::vector<BatchSlot> slots;
   std::vector<Stop> stops;  // by bin, then SKU; only what is still to pick
@@ -43,6 +43,14 @@ inline constexpr std::size_t kMaxBatchSlots = 12;
                                          const Actor& who, std::string_view at);
 
 [[nodiscard]] Result<Batch> load_batch(Connection& db, std::int64_t batch_id);
+
+// Batches still being picked (not done, not closed), newest first.
+[[nodiscard]] Result<std::vector<Batch>> open_batches(Connection& db, std::int64_t limit,
+                                                      std::int64_t offset);
+
+// Ends a batch before its walk is done: its allocations are free to be picked alone or in
+// another batch; what was picked stays picked. Errors: not_found, illegal_state (closed).
+[[nodiscard]] Result<Batch> close_batch(Connection& db, std::int64_t batch_id, std::string_view at);
 
 struct BatchPick {
   std::int64_t slot = 0;

@@ -93,9 +93,11 @@ Result<std::vector<Package>> load_packages(Connection& db, const std::string& id
         if (created) {
           p.tracking = s.column_optional(6);
           p.carrier = s.column_optional(7);
+          p.tracking_source = "label";
         } else {
           p.carrier = s.column_optional(10);
           p.tracking = s.column_optional(11);
+          if (p.tracking) p.tracking_source = "typed";
         }
         packages.push_back(std::move(p));
       });
@@ -310,6 +312,7 @@ Result<Package> type_tracking(Connection& db, const std::string& id, const std::
   if (!r) return r.error();
   (*target)->carrier = carrier;
   (*target)->tracking = tracking;
+  (*target)->tracking_source = "typed";
   return **target;
 }
 

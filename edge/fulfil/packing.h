@@ -22,6 +22,7 @@ struct Package {
   std::string label_state;  // none, requested, created, failed
   std::optional<std::string> label_error;
   std::optional<std::string> carrier, tracking;  // from the label, else as typed by staff
+  std::optional<std::string> tracking_source;    // "label" or "typed"
   std::int64_t units() const;
 };
 

@@ -320,7 +320,8 @@ CREATE TABLE batches (
   batch_id   INTEGER PRIMARY KEY AUTOINCREMENT,
   created_by TEXT NOT NULL,
   device_id  TEXT,
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  closed_at  TEXT
 );
 
 CREATE TABLE batch_slots (

@@ -93,6 +93,7 @@ TEST_F(FloorApiTest, ShipFromStorePackedLabelledOrTypedAndShipped) {
   auto typed = put(a + "/packages/P2/tracking", R"({"tracking":"JD0002"})");
   ASSERT_EQ(typed.status, 200) << typed.body;
   EXPECT_EQ(typed.json().at("package").at("carrier"), "DHL");
+  EXPECT_EQ(typed.json().at("package").at("tracking_source"), "typed");
   auto shipped = post(a + "/ship", "", "ship-1");
   ASSERT_EQ(shipped.status, 200) << shipped.body;
   EXPECT_EQ(shipped.json().at("allocation").at("state"), "shipped");
@@ -216,6 +217,12 @@ TEST_F(FloorApiTest, ABatchWalkFillsSlots) {
   ASSERT_EQ(walk.status, 200);
   EXPECT_EQ(walk.json().at("batch").at("stops").at(0).at("to_pick"), 1);
   EXPECT_EQ(get("/api/v1/batches/999").status, 404);
+  EXPECT_EQ(get("/api/v1/batches").json().at("items").as_array().size(), 1u);
+  auto closed = post(base + "/close", "", "close-1");
+  ASSERT_EQ(closed.status, 200) << closed.body;
+  EXPECT_EQ(closed.json().at("batch").at("state"), "closed");
+  EXPECT_TRUE(get("/api/v1/batches").json().at("items").as_array().empty());
+  EXPECT_EQ(post(base + "/close", "").status, 409);
 }
 
 // Two associates on two handhelds scan the same order at once, eight times each, for the five
@@ -316,6 +323,8 @@ TEST_F(FloorApiTest, EveryRouteChecksTheRole) {
       {"POST", "/api/v1/counts/1/reject", "", "lead"},
       {"POST", "/api/v1/batches", R"({"allocations":[]})", "associate"},
       {"GET", "/api/v1/batches/1", "", "associate"},
+      {"GET", "/api/v1/batches", "", "associate"},
+      {"POST", "/api/v1/batches/1/close", "", "associate"},
       {"POST", "/api/v1/batches/1/picks", R"({"code":"SKU-1001"})", "associate"},
   };
   auto rank = [](const std::string& role) {

@@ -288,6 +288,35 @@ TEST_F(FloorTest, BatchWalkByBinFillsSlotsInOrder) {
   EXPECT_EQ(count("SELECT count(*) FROM picks"), 6);
 }
 
+TEST_F(FloorTest, AClosedBatchLetsItsOrdersGo) {
+  down("down.allocation.created.json", {{"allocation", "A-2"}, {"order", "W2"}});
+  auto b = tx([&](store::Connection& db) {
+    return create_batch(db, {"A-77812", "A-2"}, kAda, kNow);
+  });
+  ASSERT_TRUE(b);
+  ASSERT_TRUE(
+      tx([&](store::Connection& db) { return batch_pick(db, b->id, "SKU-1001", 1, kAda, kNow); }));
+  auto listed = open_batches(*db_, 10, 0);
+  ASSERT_TRUE(listed);
+  ASSERT_EQ(listed->size(), 1u);
+  auto closed = tx([&](store::Connection& db) { return close_batch(db, b->id, kNow); });
+  ASSERT_TRUE(closed) << closed.error().message;
+  EXPECT_EQ(closed->state, "closed");
+  EXPECT_TRUE(closed->stops.empty());
+  EXPECT_TRUE(open_batches(*db_, 10, 0)->empty());
+  auto late =
+      tx([&](store::Connection& db) { return batch_pick(db, b->id, "SKU-1001", 1, kAda, kNow); });
+  ASSERT_FALSE(late);
+  EXPECT_EQ(late.error().code, "illegal_state");
+  // The orders are free for another batch; what was picked stays picked.
+  auto again = tx([&](store::Connection& db) {
+    return create_batch(db, {"A-2", "A-77812"}, kAda, kNow);
+  });
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->stops[0].to_pick, 3);
+  EXPECT_EQ(load().lines[0].picked, 1);
+}
+
 TEST_F(FloorTest, StockIsOnHandReservedAndAvailable) {
   ASSERT_TRUE(pick("SKU-1001"));  // A-77812 line 1: one of two picked
   auto stock = item_stock(*db_, "SKU-1001");
