@@ -6,9 +6,6 @@ import { scanField } from './scan.js';
 import { h, busyButton, KIND, STATE } from './ui.js';
 
 const PICKABLE = ['open', 'accepted', 'picking'];
-// The batch this handheld started last: the daemon lists no batches, and an order stays in an
-// unfinished batch (409 in_other_batch), so a batch left half-way is offered again from here.
-const BATCH_KEY = 'storeedge.batch';
 
 export function choose(_params, nav) {
   const msg = h('div.msg', { hidden: true });
@@ -18,28 +15,18 @@ export function choose(_params, nav) {
     if (chosen.size < 2) { feedback.fail('Choose at least two orders'); return null; }
     return feedback.act(msg, () => api.post('/api/v1/batches', { allocations: [...chosen] }), (r) => {
       feedback.ok(`Batch of ${r.batch.slots.length} ready`);
-      localStorage.setItem(BATCH_KEY, String(r.batch.id));
       nav.replace('batchpick', { id: r.batch.id, batch: r.batch });
     });
   });
   const resume = h('div.list');
-  async function unfinished() {
-    const id = localStorage.getItem(BATCH_KEY);
-    if (!id) return null;
-    try {
-      const { batch } = await api.get(`/api/v1/batches/${enc(id)}`);
-      if (batch.slots.some((s) => PICKABLE.includes(s.state))) return batch;
-    } catch { /* gone: forget it */ }
-    localStorage.removeItem(BATCH_KEY);
-    return null;
-  }
+  // Batches left half-way, on this handheld or another, are offered first (GET /api/v1/batches).
   const load = async () => {
     try {
-      const [r, open] = await Promise.all([api.get('/api/v1/work?limit=200'), unfinished()]);
-      resume.replaceChildren(...(open ? [h('button.card.resume', { type: 'button', dataset: { batch: open.id }, onclick: () => nav.replace('batchpick', { id: open.id, batch: open }) },
+      const [r, batches] = await Promise.all([api.get('/api/v1/work?limit=200'), api.get('/api/v1/batches')]);
+      resume.replaceChildren(...batches.items.map((open) => h('button.card.resume', { type: 'button', dataset: { batch: open.id }, onclick: () => nav.replace('batchpick', { id: open.id, batch: open }) },
         h('div.row', h('strong', `Continue batch ${open.id}`), h('span', `${open.stops.reduce((n, s) => n + s.to_pick, 0)} to pick`)),
-        h('div.sub', open.slots.map((s) => s.order).join(' · ')))] : []));
-      const inBatch = new Set(open ? open.slots.map((s) => s.allocation) : []);
+        h('div.sub', open.slots.map((s) => s.order).join(' · ')))));
+      const inBatch = new Set(batches.items.flatMap((b) => b.slots.map((s) => s.allocation)));
       const work = r.work.filter((w) => PICKABLE.includes(w.state) && w.units_picked < w.units && !inBatch.has(w.id));
       list.replaceChildren(...(work.length ? work.map((w) => {
         const box = h('input', { type: 'checkbox', 'aria-label': `Batch ${w.order}` });
@@ -116,7 +103,13 @@ export function pick(params, nav) {
     }, () => { slot.hidden = true; }),
   });
   const leave = h('button.secondary', { type: 'button', onclick: () => nav.reset('home') }, 'Leave the batch');
-  const el = h('section.screen.batchpick', slot, stop, scan, msg, slots, h('div.actions', leave));
+  // Ends the batch for everyone: its orders are free to pick alone or in another batch.
+  const end = busyButton('button.secondary', 'End the batch', () =>
+    feedback.act(msg, () => api.post(`/api/v1/batches/${enc(id)}/close`), () => {
+      feedback.ok('Batch ended; its orders are free again');
+      nav.reset('home');
+    }));
+  const el = h('section.screen.batchpick', slot, stop, scan, msg, slots, h('div.actions', leave, end));
   el.title = `Batch ${id}`;
   if (batch) draw();
   load();
