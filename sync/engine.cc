@@ -5,6 +5,7 @@
 
 #include "core/log.h"
 #include "core/metrics.h"
+#include "store/state_dir.h"
 #include "sync/contract.h"
 #include "sync/down_applier.h"
 #include "sync/outbox.h"
@@ -52,6 +53,8 @@ SyncEngine::SyncEngine(boost::asio::io_context& ioc, store::WriteQueue& writes,
     down_epoch_ = pos->epoch.value_or("");
     applied_ = pos->applied;
   }
+  if (auto flag = store::read_meta(reader_, kResyncAfterRestore); flag && *flag)
+    resync_on_connect_ = true;
   LinkOptions options;
   options.uri = config.mqtt_uri;
   options.client_id = "edge-" + config.tenant + "-" + config.store;
@@ -93,6 +96,20 @@ void SyncEngine::on_connected() {
   if (auto rows = pending(reader_, 1, 1); rows && !rows->empty()) send_from((*rows)[0].seq);
   publish_status(true);
   send_ack(true);
+  if (resync_on_connect_ && !down_epoch_.empty()) {
+    // The database was restored from a backup: the OMS sent (and we acknowledged) more than it
+    // holds. Ask for everything after what it applied; duplicates are ignored.
+    log::notice("sync: restored database; asking the OMS to replay from " +
+                std::to_string(applied_ + 1));
+    send_control("resync.request", {{"epoch", down_epoch_}, {"from", applied_ + 1}});
+    resync_on_connect_ = false;
+    writes_.submit(
+        [](store::Connection& db) {
+          return store::run(db, "DELETE FROM store_meta WHERE key = ?1",
+                            [](store::Statement& s) { s.bind(1, kResyncAfterRestore); });
+        },
+        [](Result<void>) {});
+  }
   publish_outbox();
 }
 

@@ -90,6 +90,7 @@ class SyncEngine {
   std::deque<std::string> inbound_;
   bool applying_ = false;
   std::map<std::int64_t, std::string> held_;  // gap: seq → payload, bounded
+  bool resync_on_connect_ = false;            // set by a restore (storeedgectl restore)
   std::string down_epoch_;
   std::int64_t applied_ = 0;
   std::int64_t acked_sent_ = -1;

@@ -149,4 +149,56 @@ Result<std::optional<std::string>> oldest_unacked_at(Connection& db) {
   return at;
 }
 
+Result<UpRestart> restart_up_epoch(Connection& db) {
+  auto identity = load_up_identity(db);
+  if (!identity) return identity.error();
+  UpRestart out{identity->epoch, "", 0, 0};
+  {
+    auto st = db.prepare("SELECT 'edge-' || lower(hex(randomblob(8)))");
+    if (!st) return st.error();
+    auto row = (*st)->step();
+    if (!row) return row.error();
+    out.new_epoch = (*st)->column_text(0);
+    (*st)->reset();
+  }
+  std::vector<std::pair<std::string, std::string>> kept;  // id, payload, in seq order
+  {
+    auto st = db.prepare(
+        "SELECT id, payload FROM outbox WHERE acked_at IS NULL AND nack_code IS NULL"
+        " ORDER BY seq");
+    if (!st) return st.error();
+    while (true) {
+      auto row = (*st)->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      kept.emplace_back((*st)->column_text(0), (*st)->column_text(1));
+    }
+  }
+  auto total = scalar(db, "SELECT count(*) FROM outbox");
+  if (!total) return total.error();
+  if (auto r = db.exec("DELETE FROM outbox"); !r) return r.error();
+  auto insert = db.prepare(
+      "INSERT INTO outbox (seq, id, type, payload, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!insert) return insert.error();
+  for (const auto& [id, payload] : kept) {
+    auto e = parse_message(payload, Direction::up, identity->store);
+    if (!e) return make_error("corrupt", "outbox row " + id + ": " + e.error().message);
+    e->epoch = out.new_epoch;
+    e->seq = ++out.renumbered;
+    (*insert)->bind(1, *e->seq).bind(2, e->id).bind(3, e->type).bind(4, serialize(*e));
+    (*insert)->bind(5, e->at);
+    if (auto r = (*insert)->run(); !r) return r.error();
+  }
+  out.removed = *total - out.renumbered;
+  auto r = store::run(db, "UPDATE store_meta SET value = ?1 WHERE key = 'up_epoch'",
+                      [&](store::Statement& s) { s.bind(1, out.new_epoch); });
+  if (!r) return r.error();
+  r = store::run(db,
+                 "INSERT INTO store_meta (key, value) VALUES (?1, '1')"
+                 " ON CONFLICT (key) DO UPDATE SET value = '1'",
+                 [](store::Statement& s) { s.bind(1, kResyncAfterRestore); });
+  if (!r) return r.error();
+  return out;
+}
+
 }  // namespace storeedge::sync

@@ -66,4 +66,19 @@ struct OutboxFigures {
 };
 [[nodiscard]] Result<OutboxFigures> outbox_figures(Connection& db);
 
+// Contract §3: a database that is re-created (restored from a backup, reinstalled) gets a new
+// up epoch and starts again at seq 1. The facts not yet acknowledged are renumbered 1… in the
+// new epoch in their order and keep their ids, so an OMS that already had one (delivered after
+// the backup was taken) knows it again by its id; the rows of the old epoch that were settled
+// (acknowledged or nacked) leave the outbox. Runs inside the caller's transaction.
+// store_meta key a restore sets: at its next connection the store asks the OMS to replay the
+// down stream after what the restored database applied.
+inline constexpr const char* kResyncAfterRestore = "resync_after_restore";
+
+struct UpRestart {
+  std::string old_epoch, new_epoch;
+  std::int64_t renumbered = 0, removed = 0;
+};
+[[nodiscard]] Result<UpRestart> restart_up_epoch(Connection& db);
+
 }  // namespace storeedge::sync

@@ -13,6 +13,7 @@
 #include "auth/identity.h"
 #include "auth/secrets.h"
 #include "core/clock.h"
+#include "ctl/restore_command.h"
 #include "ctl/sync_commands.h"
 #include "store/state_dir.h"
 
@@ -34,7 +35,10 @@ const char* const kUsage =
     "  audit [--limit N]\n"
     "  sync status               (OMS sync: epochs, applied, outbox, quarantine, exceptions)\n"
     "  sync quarantine [--limit N | --id N]   (refused down messages; --id shows one payload)\n"
-    "  sync exceptions [--limit N | --seq N]  (up messages the OMS nacked)\n";
+    "  sync exceptions [--limit N | --seq N]  (up messages the OMS nacked)\n"
+    "  backup --to FILE          (a consistent copy of the live database; the daemon may run)\n"
+    "  restore --from BACKUP     (with storeedged stopped: the backup replaces the database,\n"
+    "                            which is kept aside; starts a new up epoch, docs/operations.md)\n";
 
 struct Args {
   std::vector<std::string> words;
@@ -60,6 +64,8 @@ std::optional<std::string> check_flags(const Args& a) {
       {{"sync", "status"}, {}},
       {{"sync", "quarantine"}, {"limit", "id"}},
       {{"sync", "exceptions"}, {"limit", "seq"}},
+      {{"restore"}, {"from"}},
+      {{"backup"}, {"to"}},
   };
   auto it = allowed.find(a.words);
   if (it == allowed.end()) return "unknown command";
@@ -263,6 +269,16 @@ int main(int argc, char** argv) {
   auto config = load_config(config_file, overrides);
   if (!config) return fail(config.error());
   const std::string dir = resolve_state_dir(*config);
+  if (a.words == std::vector<std::string>{"restore"}) {
+    auto from = a.flags.find("from");
+    if (from == a.flags.end()) return usage_error("restore needs --from BACKUP");
+    return ctl::run_restore(from->second, dir, *config, operator_name());
+  }
+  if (a.words == std::vector<std::string>{"backup"}) {
+    auto to = a.flags.find("to");
+    if (to == a.flags.end()) return usage_error("backup needs --to FILE");
+    return ctl::run_backup(to->second, dir, *config);
+  }
   // Only the commands that create the first manager or device may create a database; anything
   // else on a missing one is almost certainly a mistyped --state-dir.
   const bool creates = a.words == std::vector<std::string>{"users", "add"} ||

@@ -40,6 +40,12 @@ Result<std::shared_ptr<asio::ssl::context>> make_tls(const HttpConfig& http) {
 
 int Daemon::run() {
   state_dir_ = resolve_state_dir(config_);
+  auto lock = store::StateDirLock::acquire(state_dir_);
+  if (!lock) {
+    log::error("cannot use the state directory '" + state_dir_ + "': " + lock.error().message);
+    return 1;
+  }
+  lock_.emplace(std::move(*lock));
   auto writer = store::open_store(state_dir_, config_);
   if (!writer) {
     log::error("cannot open the store in '" + state_dir_ + "': " + writer.error().message);

@@ -6,12 +6,14 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
+#include <optional>
 
 #include "api/api.h"
 #include "core/blocking_pool.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "http/server.h"
+#include "store/state_dir.h"
 #include "store/write_queue.h"
 #include "sync/engine.h"
 
@@ -39,6 +41,7 @@ class Daemon {
   const std::string config_file_;
   const ConfigOverrides overrides_;
   std::string state_dir_;
+  std::optional<store::StateDirLock> lock_;  // held while the daemon runs
   boost::asio::io_context ioc_{1};
   boost::asio::signal_set signals_{ioc_};
   boost::asio::steady_timer watchdog_timer_{ioc_};

@@ -1,7 +1,11 @@
 #include "store/state_dir.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "auth/secrets.h"
@@ -103,6 +107,28 @@ Result<Connection> open_reader(const std::string& dir, const Config& config,
   options.vfs = vfs;
   options.busy_timeout_ms = static_cast<int>(config.database.busy_timeout.count());
   return Connection::open((fs::path(dir) / kDatabaseFile).string(), options);
+}
+
+Result<StateDirLock> StateDirLock::acquire(const std::string& dir) {
+  if (auto ok = check_state_dir(dir); !ok) return ok.error();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return make_error("state_dir_unusable", "state_dir '" + dir + "': " + ec.message());
+  const std::string path = (fs::path(dir) / "storeedged.lock").string();
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+  if (fd < 0) return make_error("state_dir_unusable", path + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK)
+      return make_error("locked", "another process (a running storeedged?) holds " + path);
+    return make_error("state_dir_unusable", path + ": " + std::strerror(err));
+  }
+  return StateDirLock(fd);
+}
+
+StateDirLock::~StateDirLock() {
+  if (fd_ >= 0) ::close(fd_);
 }
 
 }  // namespace storeedge::store

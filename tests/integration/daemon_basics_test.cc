@@ -192,3 +192,21 @@ TEST_F(DaemonTest, CtlSyncStatusReportsTheStreams) {
 
 }  // namespace
 }  // namespace storeedge::testing
+
+namespace storeedge::testing {
+namespace {
+
+// Two daemons on one state directory would interleave their writes and outbox sequences: the
+// second is refused at start, and says why.
+TEST_F(DaemonTest, ASecondDaemonOnTheSameStateDirectoryIsRefused) {
+  start();
+  auto args = daemon_args();
+  args[4] = "127.0.0.1:" + std::to_string(free_port());  // its own port: only the directory clashes
+  Process second(args, {}, dir_.file("second.log"));
+  EXPECT_EQ(second.wait(std::chrono::seconds(10)), 1);
+  EXPECT_NE(second.log().find("another process"), std::string::npos) << second.log();
+  EXPECT_EQ(stop(), 0);
+}
+
+}  // namespace
+}  // namespace storeedge::testing

@@ -357,3 +357,45 @@ TEST_F(DownApplierTest, ExactlyOnceWhenAnyWriteFails) {
 
 }  // namespace
 }  // namespace storeedge::sync
+
+namespace storeedge::sync {
+namespace {
+
+// A restored database's up stream (contract §3): a new epoch from seq 1; the unacknowledged
+// facts keep their order and ids; the settled ones leave the outbox.
+TEST_F(DownApplierTest, RestartingTheUpEpochRenumbersWhatTheOmsHasNotAcknowledged) {
+  ASSERT_TRUE(db_->exec("BEGIN IMMEDIATE"));
+  for (const char* id : {"A-1", "A-2", "A-3"})
+    ASSERT_TRUE(enqueue(*db_, "allocation.accepted", {{"allocation", id}}, kNow));
+  ASSERT_TRUE(db_->exec("COMMIT"));
+  auto before = pending(*db_, 1, 10);
+  ASSERT_TRUE(before);
+  const std::string epoch = json::parse((*before)[0].payload).at("epoch").as_string().c_str();
+  ASSERT_TRUE(db_->exec("BEGIN IMMEDIATE"));
+  ASSERT_TRUE(acknowledge(*db_, epoch, 1, kNow));
+  auto restart = restart_up_epoch(*db_);
+  ASSERT_TRUE(restart) << restart.error().message;
+  ASSERT_TRUE(db_->exec("COMMIT"));
+  EXPECT_EQ(restart->old_epoch, epoch);
+  EXPECT_NE(restart->new_epoch, epoch);
+  EXPECT_EQ(restart->renumbered, 2);
+  EXPECT_EQ(restart->removed, 1);
+  auto after = pending(*db_, 1, 10);
+  ASSERT_TRUE(after);
+  ASSERT_EQ(after->size(), 2u);
+  for (std::size_t i = 0; i < 2; ++i) {
+    auto m = json::parse((*after)[i].payload).as_object();
+    EXPECT_EQ(m.at("seq"), static_cast<std::int64_t>(i + 1));
+    EXPECT_EQ(m.at("epoch").as_string(), restart->new_epoch);
+    EXPECT_EQ(m.at("id").as_string(), (*before)[i + 1].id);  // ids survive
+    EXPECT_EQ(m.at("body").at("allocation"), i == 0 ? "A-2" : "A-3");
+  }
+  ASSERT_TRUE(db_->exec("BEGIN IMMEDIATE"));
+  auto next = enqueue(*db_, "allocation.accepted", {{"allocation", "A-4"}}, kNow);
+  ASSERT_TRUE(db_->exec("COMMIT"));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(*next, 3);
+}
+
+}  // namespace
+}  // namespace storeedge::sync
