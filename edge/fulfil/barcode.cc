@@ -2,26 +2,15 @@
 
 #include <algorithm>
 
+#include "scanner/gtin.h"
+
 namespace storeedge::fulfil {
+
+using scanner::all_digits;
 
 namespace {
 
 constexpr char kGroupSeparator = '\x1d';  // FNC1 in a GS1 element string
-
-bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
-// The mod-10 check digit for `body` (the digits before the check digit).
-char check_digit_for(std::string_view body) {
-  int sum = 0;
-  // Weights 3, 1, 3, … from the rightmost body digit.
-  for (std::size_t i = 0; i < body.size(); ++i) {
-    const int d = body[body.size() - 1 - i] - '0';
-    sum += (i % 2 == 0) ? 3 * d : d;
-  }
-  return static_cast<char>('0' + (10 - sum % 10) % 10);
-}
 
 void add(std::vector<std::string>& out, std::optional<std::string> gtin) {
   if (gtin && std::find(out.begin(), out.end(), *gtin) == out.end()) out.push_back(*gtin);
@@ -34,7 +23,7 @@ std::optional<std::string> gs1_gtin(std::string_view s) {
     const auto at = s.find("(01)");
     if (at == std::string_view::npos) return std::nullopt;
     const auto value = s.substr(at + 4, 14);
-    return value.size() == 14 && all_digits(value) && gs1_check_digit_ok(value)
+    return value.size() == 14 && all_digits(value) && scanner::gs1_check_digit_valid(value)
                ? std::optional<std::string>(value)
                : std::nullopt;
   }
@@ -45,7 +34,7 @@ std::optional<std::string> gs1_gtin(std::string_view s) {
     const auto field = s.substr(pos);
     if (field.starts_with("01") && field.size() >= 16) {
       const auto value = field.substr(2, 14);
-      if (all_digits(value) && gs1_check_digit_ok(value)) return std::string(value);
+      if (all_digits(value) && scanner::gs1_check_digit_valid(value)) return std::string(value);
     }
     const auto gs = s.find(kGroupSeparator, pos);
     if (gs == std::string_view::npos) break;
@@ -56,51 +45,13 @@ std::optional<std::string> gs1_gtin(std::string_view s) {
 
 }  // namespace
 
-bool gs1_check_digit_ok(std::string_view digits) {
-  if (digits.size() < 2 || digits.size() > 18 || !all_digits(digits)) return false;
-  return check_digit_for(digits.substr(0, digits.size() - 1)) == digits.back();
-}
-
 std::optional<std::string> to_gtin14(std::string_view digits) {
   if (!all_digits(digits)) return std::nullopt;
   while (digits.size() > 14 && digits.front() == '0') digits.remove_prefix(1);
   if (digits.size() > 14 ||
-      !gs1_check_digit_ok(std::string(14 - digits.size(), '0') + std::string(digits)))
+      !scanner::gs1_check_digit_valid(std::string(14 - digits.size(), '0') + std::string(digits)))
     return std::nullopt;
   return std::string(14 - digits.size(), '0') + std::string(digits);
-}
-
-std::optional<std::string> expand_upce(std::string_view digits) {
-  if (!all_digits(digits) || digits.size() < 6 || digits.size() > 8) return std::nullopt;
-  char number_system = '0';
-  std::string_view d = digits;
-  std::optional<char> given_check;
-  if (digits.size() >= 7) {
-    number_system = digits[0];
-    d = digits.substr(1, 6);
-    if (digits.size() == 8) given_check = digits[7];
-  }
-  if (number_system != '0' && number_system != '1') return std::nullopt;
-  std::string body(1, number_system);  // the 11 digits of the UPC-A before its check digit
-  switch (d[5]) {
-    case '0':
-    case '1':
-    case '2':
-      body += std::string(d.substr(0, 2)) + d[5] + "0000" + std::string(d.substr(2, 3));
-      break;
-    case '3':
-      body += std::string(d.substr(0, 3)) + "00000" + std::string(d.substr(3, 2));
-      break;
-    case '4':
-      body += std::string(d.substr(0, 4)) + "00000" + d[4];
-      break;
-    default:
-      body += std::string(d.substr(0, 5)) + "0000" + d[5];
-      break;
-  }
-  const char check = check_digit_for(body);
-  if (given_check && *given_check != check) return std::nullopt;
-  return body + check;
 }
 
 Result<ItemCode> parse_item_code(std::string_view scanned) {
@@ -122,7 +73,7 @@ Result<ItemCode> parse_item_code(std::string_view scanned) {
   if (all_digits(scanned)) {
     add(code.gtins, to_gtin14(scanned));
     if (scanned.size() >= 6 && scanned.size() <= 8)
-      if (auto upca = expand_upce(scanned)) add(code.gtins, to_gtin14(*upca));
+      if (auto upca = scanner::expand_upce(scanned)) add(code.gtins, to_gtin14(*upca));
   }
   return code;
 }

@@ -23,15 +23,9 @@ struct ItemCode {
 // more than 512 bytes.
 [[nodiscard]] Result<ItemCode> parse_item_code(std::string_view scanned);
 
-// True when the last digit is the GS1 mod-10 check digit of the others (2-18 digits).
-bool gs1_check_digit_ok(std::string_view digits);
-
 // 1-14 digits with a valid check digit → the GTIN-14 (left-padded with zeros). Longer inputs
-// are accepted when the extra leading digits are zeros.
+// are accepted when the extra leading digits are zeros (typed codes). Check digits and UPC-E
+// come from scanner/gtin.h.
 std::optional<std::string> to_gtin14(std::string_view digits);
-
-// A UPC-E code (6 digits, number system 0 implied and check computed; 7 digits with the number
-// system; or 8 with the check digit, which must match) → its 12-digit UPC-A.
-std::optional<std::string> expand_upce(std::string_view digits);
 
 }  // namespace storeedge::fulfil

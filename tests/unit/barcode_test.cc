@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "scanner/gtin.h"
+
 namespace storeedge::fulfil {
 namespace {
 
@@ -26,6 +28,12 @@ TEST(Barcode, EveryGtinFormMeansTheSameGtin14) {
   EXPECT_EQ(gtins("012345678905"), upca);             // UPC-A
   EXPECT_EQ(gtins("12345678905"), upca);              // UPC-A without its leading zero
   EXPECT_EQ(gtins("96385074"), V{"00000096385074"});  // EAN-8 (not a valid UPC-E)
+}
+
+// scanner::expand_upce as an optional, for the cases an item code meets.
+std::optional<std::string> expand_upce(std::string_view digits) {
+  auto r = scanner::expand_upce(digits);
+  return r ? std::optional(*r) : std::nullopt;
 }
 
 TEST(Barcode, UpcEExpandsAndAnEightDigitCodeKeepsBothReadings) {
@@ -70,10 +78,9 @@ TEST(Barcode, TextIsKeptForSkusAndBadInputIsRefused) {
 }
 
 TEST(Barcode, CheckDigits) {
-  EXPECT_TRUE(gs1_check_digit_ok("05901234123457"));
-  EXPECT_FALSE(gs1_check_digit_ok("05901234123450"));
-  EXPECT_FALSE(gs1_check_digit_ok("7"));
-  EXPECT_FALSE(gs1_check_digit_ok("59012341234x7"));
+  EXPECT_EQ(to_gtin14("5901234123457"), "05901234123457");
+  EXPECT_EQ(to_gtin14("5901234123450"), std::nullopt);  // wrong check digit
+  EXPECT_EQ(to_gtin14("59012341234x7"), std::nullopt);
   EXPECT_EQ(to_gtin14("00000000000000"), "00000000000000");
   EXPECT_EQ(to_gtin14("100005901234123457"), std::nullopt);  // more than 14 significant digits
 }
