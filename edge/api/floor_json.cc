@@ -8,6 +8,23 @@ namespace storeedge::api {
 
 namespace json = boost::json;
 
+namespace {
+
+// An integer query parameter from `min` to `max`; absent = `fallback`.
+Result<int> int_param(const std::map<std::string, std::string>& q, const std::string& key,
+                      int fallback, int min, int max) {
+  auto it = q.find(key);
+  if (it == q.end()) return fallback;
+  int v = 0;
+  auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
+  if (ec != std::errc{} || end != it->second.data() + it->second.size() || v < min || v > max)
+    return make_error("invalid_request", key + ": an integer from " + std::to_string(min) + " to " +
+                                             std::to_string(max));
+  return v;
+}
+
+}  // namespace
+
 json::object line_json(const fulfil::Line& l) {
   json::object o{{"line", l.line},
                  {"sku", l.sku},
@@ -90,16 +107,12 @@ Result<json::object> body_of(const http::Request& req) {
   return parse_json_object(req);
 }
 
-Result<int> int_param(const std::map<std::string, std::string>& q, const std::string& key,
-                      int fallback, int min, int max) {
-  auto it = q.find(key);
-  if (it == q.end()) return fallback;
-  int v = 0;
-  auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-  if (ec != std::errc{} || end != it->second.data() + it->second.size() || v < min || v > max)
-    return make_error("invalid_request", key + ": an integer from " + std::to_string(min) + " to " +
-                                             std::to_string(max));
-  return v;
+Result<Page> page_of(const std::map<std::string, std::string>& query, int fallback, int max) {
+  auto limit = int_param(query, "limit", fallback, 1, max);
+  if (!limit) return limit.error();
+  auto offset = int_param(query, "cursor", 0, 0, 1'000'000);
+  if (!offset) return offset.error();
+  return Page{*limit, *offset};
 }
 
 Result<std::int64_t> id_param(const std::string& p, std::string_view what) {

@@ -2,9 +2,11 @@
 // shapes of an allocation, a line and a pick, and the checks of path and query values.
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "fulfil/packing.h"
@@ -25,9 +27,25 @@ boost::json::array packages_json(const std::vector<fulfil::Package>& packages);
 // The body as a JSON object; an empty body is an empty object.
 [[nodiscard]] Result<boost::json::object> body_of(const http::Request& req);
 
-// An integer query parameter from `min` to `max`; absent = `fallback`.
-[[nodiscard]] Result<int> int_param(const std::map<std::string, std::string>& q,
-                                    const std::string& key, int fallback, int min, int max);
+// One page of a listing: `limit` rows (1 to `max`, `fallback` when absent) from `offset`, which
+// the client passes back as `cursor` (the previous page's `next`).
+struct Page {
+  int limit = 0, offset = 0;
+  std::int64_t fetch() const { return std::int64_t{limit} + 1; }  // one more: is there a next?
+};
+[[nodiscard]] Result<Page> page_of(const std::map<std::string, std::string>& query, int fallback,
+                                   int max);
+
+// The answer {items, next} for `rows` fetched with page.fetch(); `item` makes one row's JSON.
+template <class Row, class ToJson>
+http::Response page_response(const std::vector<Row>& rows, const Page& page, ToJson item) {
+  boost::json::array items;
+  for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < page.limit; ++i)
+    items.push_back(item(rows[i]));
+  boost::json::value next = nullptr;
+  if (static_cast<int>(rows.size()) > page.limit) next = std::to_string(page.offset + page.limit);
+  return http::json_response(http::Status::ok, {{"items", std::move(items)}, {"next", next}});
+}
 
 // A numeric path segment (a pick, count, put-back or batch id): not_found when it is not one.
 [[nodiscard]] Result<std::int64_t> id_param(const std::string& segment, std::string_view what);

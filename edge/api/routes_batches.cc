@@ -70,18 +70,11 @@ awaitable<Response> Api::get_batch(Call& call) {
 }
 
 awaitable<Response> Api::get_batches(Call& call) {
-  auto limit = int_param(call.query, "limit", 20, 1, 100);
-  if (!limit) co_return error(limit.error());
-  auto offset = int_param(call.query, "cursor", 0, 0, 1'000'000);
-  if (!offset) co_return error(offset.error());
-  auto rows = fulfil::open_batches(deps_.reader, *limit + 1, *offset);
+  auto page = page_of(call.query, 20, 100);
+  if (!page) co_return error(page.error());
+  auto rows = fulfil::open_batches(deps_.reader, page->fetch(), page->offset);
   if (!rows) co_return error(rows.error());
-  json::array items;
-  for (std::size_t i = 0; i < rows->size() && static_cast<int>(i) < *limit; ++i)
-    items.push_back(batch_json((*rows)[i]));
-  json::value next = nullptr;
-  if (static_cast<int>(rows->size()) > *limit) next = std::to_string(*offset + *limit);
-  co_return http::json_response(Status::ok, {{"items", std::move(items)}, {"next", next}});
+  co_return page_response(*rows, *page, batch_json);
 }
 
 awaitable<Response> Api::post_batch_close(Call& call) {

@@ -51,22 +51,15 @@ Result<std::optional<std::string>> query_value(const std::map<std::string, std::
 }  // namespace
 
 awaitable<Response> Api::get_inventory(Call& call) {
-  auto limit = int_param(call.query, "limit", 100, 1, 500);
-  if (!limit) co_return error(limit.error());
-  auto offset = int_param(call.query, "cursor", 0, 0, 1'000'000);
-  if (!offset) co_return error(offset.error());
+  auto page = page_of(call.query, 100, 500);
+  if (!page) co_return error(page.error());
   auto sku = query_value(call.query, "sku");
   if (!sku) co_return error(sku.error());
   auto location = query_value(call.query, "location");
   if (!location) co_return error(location.error());
-  auto rows = fulfil::list_stock(deps_.reader, *sku, *location, *limit + 1, *offset);
+  auto rows = fulfil::list_stock(deps_.reader, *sku, *location, page->fetch(), page->offset);
   if (!rows) co_return error(rows.error());
-  json::array items;
-  for (std::size_t i = 0; i < rows->size() && static_cast<int>(i) < *limit; ++i)
-    items.push_back(bin_json((*rows)[i]));
-  json::value next = nullptr;
-  if (static_cast<int>(rows->size()) > *limit) next = std::to_string(*offset + *limit);
-  co_return http::json_response(Status::ok, {{"items", std::move(items)}, {"next", next}});
+  co_return page_response(*rows, *page, bin_json);
 }
 
 awaitable<Response> Api::get_inventory_item(Call& call) {
@@ -115,22 +108,15 @@ awaitable<Response> Api::post_count(Call& call) {
 }
 
 awaitable<Response> Api::get_counts(Call& call) {
-  auto limit = int_param(call.query, "limit", 50, 1, 200);
-  if (!limit) co_return error(limit.error());
-  auto offset = int_param(call.query, "cursor", 0, 0, 1'000'000);
-  if (!offset) co_return error(offset.error());
+  auto page = page_of(call.query, 50, 200);
+  if (!page) co_return error(page.error());
   auto state = query_value(call.query, "state");
   if (!state) co_return error(state.error());
   if (*state && **state != "posted" && **state != "awaiting_approval" && **state != "rejected")
     co_return error(make_error("invalid_request", "state: posted, awaiting_approval or rejected"));
-  auto rows = fulfil::list_counts(deps_.reader, *state, *limit + 1, *offset);
+  auto rows = fulfil::list_counts(deps_.reader, *state, page->fetch(), page->offset);
   if (!rows) co_return error(rows.error());
-  json::array items;
-  for (std::size_t i = 0; i < rows->size() && static_cast<int>(i) < *limit; ++i)
-    items.push_back(count_json((*rows)[i]));
-  json::value next = nullptr;
-  if (static_cast<int>(rows->size()) > *limit) next = std::to_string(*offset + *limit);
-  co_return http::json_response(Status::ok, {{"items", std::move(items)}, {"next", next}});
+  co_return page_response(*rows, *page, count_json);
 }
 
 awaitable<Response> Api::post_count_approve(Call& call) {

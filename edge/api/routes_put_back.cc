@@ -20,34 +20,23 @@ json::object task_json(const fulfil::PutBackTask& t) {
           {"qty", t.qty},       {"done", t.done}};
 }
 
-json::value next_cursor(std::size_t got, int limit, int offset) {
-  return static_cast<int>(got) > limit ? json::value(std::to_string(offset + limit))
-                                       : json::value(nullptr);
-}
-
 }  // namespace
 
 awaitable<Response> Api::get_expired(Call& call) {
-  auto limit = int_param(call.query, "limit", 50, 1, 200);
-  if (!limit) co_return error(limit.error());
-  auto offset = int_param(call.query, "cursor", 0, 0, 1'000'000);
-  if (!offset) co_return error(offset.error());
-  auto rows = fulfil::expired_pickups(deps_.reader, now(), *limit + 1, *offset);
+  auto page = page_of(call.query, 50, 200);
+  if (!page) co_return error(page.error());
+  auto rows = fulfil::expired_pickups(deps_.reader, now(), page->fetch(), page->offset);
   if (!rows) co_return error(rows.error());
-  json::array items;
-  for (std::size_t i = 0; i < rows->size() && static_cast<int>(i) < *limit; ++i) {
-    const auto& e = (*rows)[i];
-    items.push_back({{"id", e.id},
-                     {"order", e.order},
-                     {"kind", e.kind},
-                     {"customer", e.customer_name},
-                     {"ready_at", e.ready_at},
-                     {"hold_until", e.hold_until},
-                     {"staging_location", e.staging_location},
-                     {"units", e.units}});
-  }
-  co_return http::json_response(Status::ok, {{"items", std::move(items)},
-                                             {"next", next_cursor(rows->size(), *limit, *offset)}});
+  co_return page_response(*rows, *page, [](const fulfil::ExpiredPickup& e) {
+    return json::object{{"id", e.id},
+                        {"order", e.order},
+                        {"kind", e.kind},
+                        {"customer", e.customer_name},
+                        {"ready_at", e.ready_at},
+                        {"hold_until", e.hold_until},
+                        {"staging_location", e.staging_location},
+                        {"units", e.units}};
+  });
 }
 
 awaitable<Response> Api::post_expire(Call& call) {
@@ -63,17 +52,11 @@ awaitable<Response> Api::post_expire(Call& call) {
 }
 
 awaitable<Response> Api::get_put_backs(Call& call) {
-  auto limit = int_param(call.query, "limit", 50, 1, 200);
-  if (!limit) co_return error(limit.error());
-  auto offset = int_param(call.query, "cursor", 0, 0, 1'000'000);
-  if (!offset) co_return error(offset.error());
-  auto rows = fulfil::open_put_backs(deps_.reader, *limit + 1, *offset);
+  auto page = page_of(call.query, 50, 200);
+  if (!page) co_return error(page.error());
+  auto rows = fulfil::open_put_backs(deps_.reader, page->fetch(), page->offset);
   if (!rows) co_return error(rows.error());
-  json::array items;
-  for (std::size_t i = 0; i < rows->size() && static_cast<int>(i) < *limit; ++i)
-    items.push_back(task_json((*rows)[i]));
-  co_return http::json_response(Status::ok, {{"items", std::move(items)},
-                                             {"next", next_cursor(rows->size(), *limit, *offset)}});
+  co_return page_response(*rows, *page, task_json);
 }
 
 awaitable<Response> Api::post_put_back_scan(Call& call) {

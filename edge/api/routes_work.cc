@@ -54,10 +54,8 @@ json::object queue_entry(const store::Statement& s, SystemTime now) {
 }  // namespace
 
 awaitable<Response> Api::get_work(Call& call) {
-  auto limit = int_param(call.query, "limit", 50, 1, 200);
-  if (!limit) co_return error(limit.error());
-  auto offset = int_param(call.query, "cursor", 0, 0, 1'000'000);
-  if (!offset) co_return error(offset.error());
+  auto page = page_of(call.query, 50, 200);
+  if (!page) co_return error(page.error());
   std::optional<std::string> kind, state;
   if (auto it = call.query.find("kind"); it != call.query.end()) kind = it->second;
   if (auto it = call.query.find("state"); it != call.query.end()) state = it->second;
@@ -84,7 +82,7 @@ awaitable<Response> Api::get_work(Call& call) {
       " ORDER BY a.promised_by IS NULL, a.promised_by, a.priority DESC, a.allocation_id");
   if (!st) co_return error(st.error());
   (*st)->bind_optional(1, kind).bind_optional(2, state);
-  (*st)->bind(3, std::int64_t{*limit} + 1).bind(4, std::int64_t{*offset});
+  (*st)->bind(3, page->fetch()).bind(4, std::int64_t{page->offset});
   const SystemTime now = deps_.clock.now();
   json::array out;
   bool more = false;
@@ -92,7 +90,7 @@ awaitable<Response> Api::get_work(Call& call) {
     auto row = (*st)->step();
     if (!row) co_return error(row.error());
     if (!*row) break;
-    if (static_cast<int>(out.size()) == *limit) {
+    if (static_cast<int>(out.size()) == page->limit) {
       more = true;
       (*st)->reset();
       break;
@@ -100,7 +98,7 @@ awaitable<Response> Api::get_work(Call& call) {
     out.push_back(queue_entry(**st, now));
   }
   json::value next = nullptr;
-  if (more) next = std::to_string(*offset + *limit);
+  if (more) next = std::to_string(page->offset + page->limit);
   co_return http::json_response(Status::ok, {{"work", std::move(out)}, {"next", next}});
 }
 

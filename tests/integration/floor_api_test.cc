@@ -133,6 +133,13 @@ TEST_F(FloorApiTest, AnUncollectedPickupExpiresAndIsPutBack) {
   ASSERT_EQ(tasks.status, 200);
   const auto list = tasks.json();
   ASSERT_EQ(list.at("items").as_array().size(), 2u);
+  auto first_page = get("/api/v1/put-backs?limit=1").json();  // listings page by cursor
+  EXPECT_EQ(first_page.at("items").as_array().size(), 1u);
+  EXPECT_EQ(first_page.at("next"), "1");
+  auto last_page = get("/api/v1/put-backs?limit=1&cursor=1").json();
+  EXPECT_EQ(last_page.at("items").at(0).at("sku"), list.at("items").at(1).at("sku"));
+  EXPECT_TRUE(last_page.at("next").is_null());
+  EXPECT_EQ(get("/api/v1/put-backs?limit=0").status, 400);
   const std::string mugs =
       "/api/v1/put-backs/" + std::to_string(list.at("items").at(0).at("id").as_int64()) + "/scans";
   EXPECT_EQ(error_code(post(mugs, R"({"code":"SKU-3003","location":"A-03-2"})")), "wrong_item");
