@@ -81,21 +81,33 @@ Result<Batch> create_batch(Connection& db, const std::vector<std::string>& ids, 
   return load_batch(db, batch_id);
 }
 
-Result<Batch> load_batch(Connection& db, std::int64_t batch_id) {
+namespace {
+
+// The batch and its slots, without the walk; state is "closed" or empty.
+Result<Batch> load_header(Connection& db, std::int64_t batch_id) {
   std::optional<Batch> b;
-  bool closed = false;
   auto r = each_row(
       db, "SELECT created_by, created_at, closed_at IS NOT NULL FROM batches WHERE batch_id = ?1",
       [&](store::Statement& s) { s.bind(1, batch_id); },
       [&](const store::Statement& s) {
-        b = Batch{batch_id, "", s.column_text(0), s.column_text(1), {}, {}};
-        closed = s.column_int(2) != 0;
+        b = Batch{
+            batch_id, s.column_int(2) != 0 ? "closed" : "", s.column_text(0), s.column_text(1), {},
+            {}};
       });
   if (!r) return r.error();
   if (!b) return domain_error("not_found", "batch " + std::to_string(batch_id) + " is not known");
   auto slots = load_slots(db, batch_id);
   if (!slots) return slots.error();
   b->slots = std::move(*slots);
+  return std::move(*b);
+}
+
+}  // namespace
+
+Result<Batch> load_batch(Connection& db, std::int64_t batch_id) {
+  auto b = load_header(db, batch_id);
+  if (!b) return b;
+  if (b->state == "closed") return b;
   std::map<std::pair<std::string, std::string>, Stop> stops;  // (location, sku)
   for (const BatchSlot& slot : b->slots) {
     if (!is_pickable_state(slot.state)) continue;
@@ -112,9 +124,8 @@ Result<Batch> load_batch(Connection& db, std::int64_t batch_id) {
     }
   }
   for (auto& [key, stop] : stops) b->stops.push_back(std::move(stop));
-  b->state = closed ? "closed" : b->stops.empty() ? "done" : "picking";
-  if (closed) b->stops.clear();
-  return std::move(*b);
+  b->state = b->stops.empty() ? "done" : "picking";
+  return b;
 }
 
 Result<BatchPick> batch_pick(Connection& db, std::int64_t batch_id, const std::string& code_text,
@@ -122,13 +133,12 @@ Result<BatchPick> batch_pick(Connection& db, std::int64_t batch_id, const std::s
   if (qty < 1 || qty > 9999) return domain_error("invalid_request", "qty: 1 to 9999");
   auto code = parse_item_code(code_text);
   if (!code) return code.error();
-  auto batch = load_batch(db, batch_id);
+  auto batch = load_header(db, batch_id);
   if (!batch) return batch.error();
   if (batch->state == "closed")
     return domain_error("illegal_state", "batch " + std::to_string(batch_id) + " is closed");
-  const std::vector<BatchSlot>* slots = &batch->slots;
   bool named = false, too_few = false;
-  for (const BatchSlot& slot : *slots) {
+  for (const BatchSlot& slot : batch->slots) {
     if (!is_pickable_state(slot.state)) continue;
     auto a = load_allocation(db, slot.allocation);
     if (!a) return a.error();
