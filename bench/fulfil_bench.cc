@@ -57,6 +57,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_support.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "store/state_dir.h"
@@ -71,8 +72,8 @@ namespace bhttp = beast::http;
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
+using namespace storeedge::bench;
 using HttpRequest = bhttp::request<bhttp::string_body>;
 using HttpResponse = bhttp::response<bhttp::string_body>;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
@@ -106,59 +107,6 @@ struct Options {
   std::vector<int> queue_clients{1, 8};
   std::string storeedged, storeedgectl;
 };
-
-// ---------------------------------------------------------------------------------------------
-// Interruption, temp directory, child processes (as in sync_bench).
-
-std::atomic<bool> g_interrupted{false};
-std::atomic<pid_t> g_daemon{0};
-
-void on_signal(int) {
-  g_interrupted.store(true);
-  if (const pid_t pid = g_daemon.load(); pid > 0) kill(pid, SIGKILL);
-}
-
-struct Failure : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-void check_interrupted() {
-  if (g_interrupted.load()) throw Failure("interrupted");
-}
-
-double seconds_since(Clock::time_point t0, Clock::time_point t1 = Clock::now()) {
-  return std::chrono::duration<double>(t1 - t0).count();
-}
-
-class TempDir {
- public:
-  explicit TempDir(const std::string& name) {
-    std::string pattern = (fs::temp_directory_path() / (name + ".XXXXXX")).string();  // $TMPDIR
-    if (!mkdtemp(pattern.data())) throw Failure("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string tail(const std::string& s, std::size_t n = 2000) {
-  return s.size() <= n ? s : s.substr(s.size() - n);
-}
 
 // Runs a command with `input` on its stdin; returns its exit status and stdout+stderr.
 std::pair<int, std::string> run_command(const std::vector<std::string>& argv,
@@ -197,88 +145,6 @@ std::pair<int, std::string> run_command(const std::vector<std::string>& argv,
   int status = 0;
   waitpid(pid, &status, 0);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), output};
-}
-
-// storeedged with stdout and stderr in `log`; SIGKILL on destruction if still running. Only
-// this pid is ever signalled.
-class Daemon {
- public:
-  Daemon(const std::vector<std::string>& argv, std::string log) : log_(std::move(log)) {
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    pid_ = fork();
-    if (pid_ < 0) throw Failure("fork failed");
-    if (pid_ == 0) {
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      const int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (fd >= 0) {
-        dup2(fd, 1);
-        dup2(fd, 2);
-        close(fd);
-      }
-      execv(args[0], args.data());
-      _exit(127);
-    }
-    g_daemon = pid_;
-  }
-  ~Daemon() {
-    if (pid_ > 0) stop(SIGKILL, 0ms);
-  }
-  Daemon(const Daemon&) = delete;
-  Daemon& operator=(const Daemon&) = delete;
-
-  pid_t pid() const { return pid_; }
-  bool alive() {
-    if (pid_ <= 0) return false;
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      reaped(status);
-      return false;
-    }
-    return true;
-  }
-  // Sends `signo`, waits up to `grace`, then SIGKILL. Returns the exit status.
-  int stop(int signo, std::chrono::milliseconds grace = 10s) {
-    if (pid_ <= 0) return status_;
-    kill(pid_, signo);
-    const auto deadline = Clock::now() + grace;
-    while (Clock::now() < deadline) {
-      if (!alive()) return status_;
-      std::this_thread::sleep_for(5ms);
-    }
-    kill(pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    reaped(status);
-    return status_;
-  }
-  std::string log() const { return read_text(log_); }
-
- private:
-  void reaped(int status) {
-    g_daemon = 0;
-    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    pid_ = -1;
-  }
-  std::string log_;
-  pid_t pid_ = -1;
-  int status_ = -1;
-};
-
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    if (fd >= 0) close(fd);
-    throw Failure("cannot find a free port");
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 // CPU seconds (user + system) a process has used so far.
@@ -606,7 +472,7 @@ asio::awaitable<void> client_loop(beast::tcp_stream& stream, int client, const R
                                   Clock::time_point deadline, LoadResult& result) {
   beast::flat_buffer buffer;
   bool checked = !check;
-  for (std::uint64_t n = 0; Clock::now() < deadline && !g_interrupted.load(); ++n) {
+  for (std::uint64_t n = 0; Clock::now() < deadline && !interrupted(); ++n) {
     HttpRequest req = make(client, n);
     const auto t0 = Clock::now();
     auto [write_ec, written] = co_await bhttp::async_write(stream, req, kTuple);
@@ -805,7 +671,7 @@ int run(const Options& o) {
 
   const int port = free_port();
   const tcp::endpoint ep(asio::ip::make_address_v4("127.0.0.1"), static_cast<unsigned short>(port));
-  Daemon daemon(
+  Child daemon(
       {o.storeedged, "--state-dir", state, "--http-listen", "127.0.0.1:" + std::to_string(port),
        "--mqtt-uri", "tcp://127.0.0.1:1", "--tenant", kTenant, "--store", kStore},
       dir.file("storeedged.log"));
@@ -936,7 +802,7 @@ int run(const Options& o) {
         verdict(p99 <= kTargetQueueP99Ms), base.rate(), base.percentile_ms(0.99),
         base.rate() > 0 ? work.rate() / base.rate() : 0.0);
   }
-  if (g_interrupted.load()) {
+  if (interrupted()) {
     std::printf("interrupted: the figures cover a shortened run\n");
     return 130;
   }
@@ -963,9 +829,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
-  std::signal(SIGPIPE, SIG_IGN);
+  install_signal_handlers();
   std::printf("fulfil_bench: storeedged %s, SQLite %s, %u CPUs online\n", o.storeedged.c_str(),
               sqlite3_libversion(), std::thread::hardware_concurrency());
   std::fflush(stdout);
@@ -973,6 +837,6 @@ int main(int argc, char** argv) {
     return run(o);
   } catch (const std::exception& e) {
     std::printf("FAILED: %s\n", e.what());
-    return g_interrupted.load() ? 130 : 1;
+    return interrupted() ? 130 : 1;
   }
 }

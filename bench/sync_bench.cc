@@ -45,14 +45,15 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_support.h"
 #include "sync/contract.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
+using namespace storeedge::bench;
 
 constexpr double kTargetRatio = 0.8;
 constexpr double kTargetRssMiB = 64;
@@ -71,158 +72,6 @@ constexpr const char* kUsage =
     "                  (default: the broker's Receive Maximum, at most 1000)\n"
     "  storeedged and storeedgectl default to ../edge/ next to this binary, mosquitto to\n"
     "  /usr/sbin/mosquitto (or the first one on PATH)\n";
-
-// ---------------------------------------------------------------------------------------------
-// Interruption: children are killed by the handler; every wait loop gives up.
-
-std::atomic<bool> g_interrupted{false};
-constexpr int kMaxChildren = 8;
-std::atomic<pid_t> g_children[kMaxChildren];
-
-void on_signal(int) {
-  g_interrupted.store(true);
-  for (auto& c : g_children) {
-    const pid_t pid = c.load();
-    if (pid > 0) kill(pid, SIGKILL);
-  }
-}
-
-struct Failure : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-void check_interrupted() {
-  if (g_interrupted.load()) throw Failure("interrupted");
-}
-
-double seconds_since(Clock::time_point t0, Clock::time_point t1 = Clock::now()) {
-  return std::chrono::duration<double>(t1 - t0).count();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Temp directory, child processes, ports.
-
-class TempDir {
- public:
-  explicit TempDir(const std::string& name) {
-    const char* base = std::getenv("TMPDIR");
-    std::string pattern = std::string(base && *base ? base : "/tmp") + "/" + name + ".XXXXXX";
-    if (!mkdtemp(pattern.data())) throw Failure("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string file(const std::string& name) const { return path_ + "/" + name; }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string tail(const std::string& s, std::size_t n = 2000) {
-  return s.size() <= n ? s : s.substr(s.size() - n);
-}
-
-// A child process with stdout and stderr in `log`; SIGTERM (then SIGKILL) on destruction. Only
-// this pid is ever signalled.
-class Child {
- public:
-  Child(const std::vector<std::string>& argv, const std::string& log) : log_(log) {
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    const pid_t parent = getpid();
-    pid_ = fork();
-    if (pid_ < 0) throw Failure("fork failed");
-    if (pid_ == 0) {
-      // Async-signal-safe calls only: the parent has Paho's threads.
-      prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (getppid() != parent) _exit(127);
-      const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (fd >= 0) {
-        dup2(fd, 1);
-        dup2(fd, 2);
-        close(fd);
-      }
-      execv(args[0], args.data());
-      _exit(127);
-    }
-    for (auto& c : g_children) {
-      pid_t empty = 0;
-      if (c.compare_exchange_strong(empty, pid_)) break;
-    }
-  }
-  ~Child() { stop(SIGTERM); }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-
-  pid_t pid() const { return pid_; }
-  bool alive() {
-    if (pid_ <= 0) return false;
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      reaped(status);
-      return false;
-    }
-    return true;
-  }
-  // Sends `signo`, waits up to `grace`, then SIGKILL. Returns the exit status (or -1).
-  int stop(int signo, std::chrono::milliseconds grace = 10s) {
-    if (pid_ <= 0) return status_;
-    kill(pid_, signo);
-    const auto deadline = Clock::now() + grace;
-    while (Clock::now() < deadline) {
-      if (!alive()) return status_;
-      std::this_thread::sleep_for(5ms);
-    }
-    kill(pid_, SIGKILL);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    reaped(status);
-    return status_;
-  }
-  std::string log() const { return read_file(log_); }
-
- private:
-  void reaped(int status) {
-    for (auto& c : g_children) {
-      pid_t mine = pid_;
-      c.compare_exchange_strong(mine, 0);
-    }
-    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    pid_ = -1;
-  }
-  pid_t pid_ = -1;
-  int status_ = -1;
-  std::string log_;
-};
-
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof addr;
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    if (fd >= 0) close(fd);
-    throw Failure("cannot find a free port");
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 bool port_accepts(int port) {
   const int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -1002,8 +851,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::signal(SIGINT, on_signal);
-  std::signal(SIGTERM, on_signal);
+  install_signal_handlers();
   std::signal(SIGPIPE, SIG_IGN);
 
   const double n = static_cast<double>(o.messages);
@@ -1096,7 +944,7 @@ int main(int argc, char** argv) {
     }
   } catch (const std::exception& e) {
     std::printf("FAILED: %s\n", e.what());
-    return g_interrupted.load() ? 130 : 1;
+    return interrupted() ? 130 : 1;
   }
   return status;
 }
