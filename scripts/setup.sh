@@ -15,8 +15,12 @@ packages=(
   libsqlite3-dev sqlite3 libssl-dev libsystemd-dev libtomlplusplus-dev
   libpaho-mqttpp-dev libpaho-mqtt-dev
   libgtest-dev libgmock-dev
+  # scanners: camera images (ZXing-cpp, JPEG, PNG), USB and udev
+  libzxing-dev libjpeg62-turbo-dev libpng-dev libusb-1.0-0-dev libudev-dev
   # real components used by the demo, the tests and the benchmarks
   mosquitto mosquitto-clients systemd wrk curl python3
+  # scanner tests: zint draws test symbols, umockdev fakes USB, hidraw and evdev devices
+  zint umockdev libumockdev-dev
   # the handheld app's end-to-end test: headless Chromium driven by playwright-core under Node.js
   chromium nodejs
 )

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "scanner/scan_json.h"
+
 namespace storeedge::scanner {
 namespace {
 
@@ -186,6 +188,44 @@ TEST(ScanEvent, Refusals) {
   EXPECT_EQ(long_scan.error->code, "scan_too_long");
   EXPECT_EQ(long_scan.raw.size(), kMaxScanBytes);
   EXPECT_EQ(error_of("]C0a" + GS + "b"), "ok");  // GS in plain Code 128 is data
+}
+
+}  // namespace
+}  // namespace storeedge::scanner
+
+namespace storeedge::scanner {
+namespace {
+
+TEST(ScanJson, GivesTheFieldsOfAGs1Scan) {
+  const auto j =
+      scan_json(make_scan_event("]C10109506000134352"
+                                "17251231"
+                                "10ABC"));
+  EXPECT_EQ(j.at("aim"), "]C1");
+  EXPECT_EQ(j.at("symbology"), "GS1-128");
+  EXPECT_EQ(j.at("scan_data_type"), scan_data_type::kEan128);
+  EXPECT_EQ(j.at("gtin"), "09506000134352");
+  EXPECT_EQ(j.at("hri"), "(01)09506000134352(17)251231(10)ABC");
+  ASSERT_EQ(j.at("gs1").as_array().size(), 3u);
+  EXPECT_EQ(j.at("gs1").as_array()[1].at("ai"), "17");
+  EXPECT_FALSE(j.contains("error"));
+}
+
+TEST(ScanJson, MakesBadBytesValidUtf8AndKeepsThemAsHex) {
+  const auto j = scan_json(make_scan_event("AB\xff\xc3\xa9"));
+  EXPECT_EQ(j.at("text"), "AB\xEF\xBF\xBD\xC3\xA9");
+  EXPECT_EQ(j.at("raw_hex"), "4142ffc3a9");
+}
+
+TEST(ScanJson, CarriesTheError) {
+  const auto j = scan_json(make_scan_event("]E04006381333932"));
+  EXPECT_EQ(j.at("error").at("code"), "bad_check_digit");
+}
+
+TEST(ValidUtf8, RefusesOverlongAndSurrogateForms) {
+  EXPECT_EQ(valid_utf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(valid_utf8("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(valid_utf8("\xF0\x9F\x93\xA6"), "\xF0\x9F\x93\xA6");
 }
 
 }  // namespace
