@@ -166,12 +166,14 @@ Response Api::error(const Error& e) const {
   return http::error_response(status_for(e), e.code, e.message);
 }
 
-awaitable<Response> Api::handle(const Request& req, const http::RequestInfo& info) {
+awaitable<http::Reply> Api::handle(const Request& req, const http::RequestInfo& info) {
   const auto start = std::chrono::steady_clock::now();
-  Call call{req, info, {}, {}, {}, "unmatched", {}, false};
+  Call call{req, info, {}, {}, {}, "unmatched", {}, false, {}};
   Response res = co_await dispatch(call);
   record(call, res,
          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  if (call.stream && res.result() == Status::ok)
+    co_return http::Reply{std::move(res), std::move(call.stream)};
   co_return res;
 }
 

@@ -49,6 +49,7 @@ struct Call {
   std::string route;   // the pattern, for metrics and the audit log
   std::string target;  // what the request acted on, for the audit log
   bool audited = false;
+  http::BodyStream stream;  // set by a route that streams its body (the live scan stream)
 };
 
 struct ApiDeps {
@@ -71,7 +72,7 @@ struct ApiDeps {
 class Api {
  public:
   explicit Api(ApiDeps deps);
-  awaitable<Response> handle(const Request& req, const http::RequestInfo& info);
+  awaitable<http::Reply> handle(const Request& req, const http::RequestInfo& info);
   // Applies the reloadable settings of a new configuration (SIGHUP).
   void reconfigure(const Config& config);
 

@@ -4,6 +4,7 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
@@ -85,6 +86,99 @@ std::optional<std::string> set_listen(std::string_view text, HttpConfig& http) {
   return std::nullopt;
 }
 
+std::optional<std::string> set_binding_field(const std::string& key, const toml::node& n,
+                                             ScannerBinding& b) {
+  auto text = [&](std::string& out, std::size_t max) -> std::optional<std::string> {
+    auto v = n.value<std::string>();
+    if (!n.is_string() || !v || v->empty() || v->size() > max)
+      return key + " must be a string of 1-" + std::to_string(max) + " characters";
+    out = *v;
+    return std::nullopt;
+  };
+  auto hex16 = [&](std::optional<std::uint16_t>& out) -> std::optional<std::string> {
+    auto v = n.value<std::string>();
+    unsigned value = 0;
+    if (n.is_string() && v && v->size() == 4) {
+      auto [end, ec] = std::from_chars(v->data(), v->data() + 4, value, 16);
+      if (ec == std::errc{} && end == v->data() + 4) {
+        out = static_cast<std::uint16_t>(value);
+        return std::nullopt;
+      }
+    }
+    return key + " must be 4 hex digits, e.g. \"0c2e\"";
+  };
+  if (key == "name" || key == "station") {
+    std::string& out = key == "name" ? b.name : b.station;
+    if (auto p = text(out, 64)) return p;
+    if (!is_identifier(out)) return key + " must be 1-64 characters of [A-Za-z0-9._:-]";
+    return std::nullopt;
+  }
+  if (key == "transport") {
+    if (auto p = text(b.transport, 16)) return p;
+    if (b.transport != "hidraw" && b.transport != "usb" && b.transport != "evdev" &&
+        b.transport != "serial")
+      return "transport must be one of hidraw, usb, evdev, serial";
+    return std::nullopt;
+  }
+  if (key == "vid") return hex16(b.vid);
+  if (key == "pid") return hex16(b.pid);
+  if (key == "serial") return text(b.serial, 128);
+  if (key == "port") return text(b.port, 64);
+  if (key == "path") {
+    if (auto p = text(b.path, 256)) return p;
+    if (b.path.front() != '/') return "path must be absolute";
+    return std::nullopt;
+  }
+  if (key == "baud") {
+    auto v = n.value<std::int64_t>();
+    static const std::int64_t rates[] = {1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200};
+    if (n.is_integer() && v &&
+        std::find(std::begin(rates), std::end(rates), *v) != std::end(rates)) {
+      b.baud = static_cast<std::uint32_t>(*v);
+      return std::nullopt;
+    }
+    return "baud must be one of 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200";
+  }
+  if (key == "framing") {
+    if (auto p = text(b.framing, 16)) return p;
+    if (b.framing != "cr" && b.framing != "lf" && b.framing != "crlf" && b.framing != "stx_etx")
+      return "framing must be one of cr, lf, crlf, stx_etx";
+    return std::nullopt;
+  }
+  if (key == "auto_detach") {
+    if (!n.is_boolean()) return "auto_detach must be true or false";
+    b.auto_detach = *n.value<bool>();
+    return std::nullopt;
+  }
+  return "unknown key '" + key + "'";
+}
+
+// [[devices.scanner]] tables: each one a binding; checked as a whole (a transport and a way to
+// find the device), and no two bindings may share a name.
+std::optional<std::string> set_scanners(const toml::node& n, Config& c) {
+  const auto* list = n.as_array();
+  if (!list || (!list->empty() && !list->is_array_of_tables()))
+    return "must be an array of tables ([[devices.scanner]])";
+  if (list->size() > 256) return "at most 256 scanners";
+  c.devices.scanners.clear();
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string where = "[" + std::to_string(i) + "] ";
+    ScannerBinding b;
+    for (auto&& [k, v] : *list->get(i)->as_table())
+      if (auto p = set_binding_field(std::string(k.str()), v, b)) return where + *p;
+    if (b.station.empty()) return where + "needs a station";
+    if (b.transport.empty()) return where + "needs a transport (hidraw, usb, evdev or serial)";
+    if (!b.vid && b.path.empty()) return where + "needs vid (with pid) or path to find the device";
+    if (b.vid.has_value() != b.pid.has_value()) return where + "vid and pid go together";
+    if (b.transport == "usb" && !b.vid) return where + "a usb scanner is found by vid and pid";
+    if (b.name.empty()) b.name = b.station + "-scanner-" + std::to_string(i + 1);
+    for (const auto& other : c.devices.scanners)
+      if (other.name == b.name) return where + "the name '" + b.name + "' is used twice";
+    c.devices.scanners.push_back(std::move(b));
+  }
+  return std::nullopt;
+}
+
 const std::map<std::string, KeySpec>& key_table() {
   using std::chrono::hours;
   using std::chrono::milliseconds;
@@ -116,6 +210,16 @@ const std::map<std::string, KeySpec>& key_table() {
         duration_key(&Config::sync, &SyncConfig::lookup_timeout, milliseconds(100), seconds(120))}},
       {"fulfil.count_approval_variance",
        {true, int_key(&Config::fulfil, &FulfilConfig::count_approval_variance, 0, 100'000)}},
+      {"devices.hid_pos_auto",
+       {false,
+        [](const toml::node& n, Config& c) -> std::optional<std::string> {
+          if (!n.is_boolean()) return "must be true or false";
+          c.devices.hid_pos_auto = *n.value<bool>();
+          return std::nullopt;
+        }}},
+      {"devices.queue_limit",
+       {false, int_key(&Config::devices, &DevicesConfig::queue_limit, 1, 10'000)}},
+      {"devices.scanner", {false, set_scanners}},
       {"http.listen",
        {false,
         [](const toml::node& n, Config& c) -> std::optional<std::string> {

@@ -53,6 +53,29 @@ struct FulfilConfig {
   std::int64_t count_approval_variance = 5;
 };
 
+// A scanner the store has bound to a station ("pack-station-2"), matched against what is plugged
+// in: every field that is set must match. See docs/devices.md.
+struct ScannerBinding {
+  std::string name;       // how the listing names it, e.g. "pack2-scanner" (an identifier)
+  std::string station;    // identifier of the station; scans go to who is signed in there
+  std::string transport;  // hidraw | usb | evdev | serial
+  std::optional<std::uint16_t> vid, pid;  // USB vendor and product id
+  std::string serial;                     // USB serial number
+  std::string port;                       // USB port path, e.g. "1-1.2"
+  std::string path;            // device node, e.g. /dev/ttyACM0 or a /dev/serial/by-id link
+  std::uint32_t baud = 9600;   // serial
+  std::string framing = "cr";  // serial: cr | lf | crlf | stx_etx
+  bool auto_detach = true;     // usb: detach the kernel's driver to claim the interface
+};
+
+struct DevicesConfig {
+  // Open every USB HID POS scanner found through hidraw, bound or not (unbound ones are listed
+  // and their scans recorded, but not routed to anyone).
+  bool hid_pos_auto = true;
+  std::uint32_t queue_limit = 64;  // data events per device not yet delivered (back-pressure)
+  std::vector<ScannerBinding> scanners;
+};
+
 struct DatabaseConfig {
   std::uint32_t write_queue_limit = 10'000;
   std::uint32_t max_group_size = 1'000;
@@ -67,6 +90,7 @@ struct Config {
   MqttConfig mqtt;  // uri mirrors mqtt_uri; TLS files
   SyncConfig sync;
   FulfilConfig fulfil;
+  DevicesConfig devices;
   log::Level log_level = log::Level::info;
   HttpConfig http;
   AuthConfig auth;

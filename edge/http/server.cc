@@ -3,9 +3,12 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -24,8 +27,9 @@ using asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(use_awaitable);
 
 struct Server::Connection {
-  beast::tcp_stream* tcp = nullptr;  // lowest layer, so shutdown can cancel or close it
-  bool busy = false;                 // a request is being handled or answered
+  beast::tcp_stream* tcp = nullptr;    // lowest layer, so shutdown can cancel or close it
+  bool busy = false;                   // a request is being handled or answered
+  asio::steady_timer* stop = nullptr;  // while a body is streamed: cancelled to end it
 };
 
 Server::Server(asio::io_context& ioc, HttpConfig config, Handler handler,
@@ -190,16 +194,21 @@ asio::awaitable<void> Server::serve(Stream& stream, Connection& conn) {
       }
     }
     Request req = parser.release();
-    Response res;
+    Reply reply{Response{}};
     try {
-      res = co_await handler_(req, info);
+      reply = co_await handler_(req, info);
     } catch (const std::exception& e) {
       log::error(std::string("http: handler failed: ") + e.what());
-      res = error_response(Status::internal_server_error, "internal", "internal error");
+      reply = Reply{error_response(Status::internal_server_error, "internal", "internal error")};
     }
+    Response& res = reply.response;
     const bool keep = req.keep_alive() && !draining_;
     res.keep_alive(keep);
     res.set(bhttp::field::server, "storeedged");
+    if (reply.stream) {
+      co_await stream_body(stream, conn, reply);
+      co_return;  // a streamed body ends the connection: the client reconnects for more
+    }
     res.prepare_payload();
     conn.tcp->expires_after(config_.request_timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, res, kTuple);
@@ -208,13 +217,49 @@ asio::awaitable<void> Server::serve(Stream& stream, Connection& conn) {
   }
 }
 
+// The head with chunked encoding, then one chunk per piece the stream yields. Each write has
+// the request timeout (a client that stops reading is cut off); between pieces there is no
+// deadline, since the stream decides how long to wait (an SSE stream sends keep-alive comments).
+template <class Stream>
+asio::awaitable<void> Server::stream_body(Stream& stream, Connection& conn, Reply& reply) {
+  using namespace asio::experimental::awaitable_operators;
+  Response& res = reply.response;
+  res.keep_alive(false);
+  res.chunked(true);
+  res.body().clear();
+  bhttp::response_serializer<bhttp::string_body> head(res);
+  conn.tcp->expires_after(config_.request_timeout);
+  if (auto [ec, n] = co_await bhttp::async_write_header(stream, head, kTuple); ec) co_return;
+  asio::steady_timer stop(ioc_, asio::steady_timer::time_point::max());
+  conn.stop = &stop;
+  ++streams_;
+  while (!draining_) {
+    conn.tcp->expires_never();
+    auto next = co_await (reply.stream() || stop.async_wait(kTuple));
+    if (next.index() != 0) break;  // shutting down
+    auto& piece = std::get<0>(next);
+    if (!piece) break;
+    if (piece->empty()) continue;  // an empty chunk would end the body
+    conn.tcp->expires_after(config_.request_timeout);
+    auto [ec, n] =
+        co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(*piece)), kTuple);
+    if (ec) break;
+  }
+  conn.stop = nullptr;
+  --streams_;
+  conn.tcp->expires_after(std::chrono::seconds(1));
+  co_await asio::async_write(stream, bhttp::make_chunk_last(), kTuple);
+}
+
 void Server::shutdown(Duration grace, std::function<void()> done) {
   draining_ = true;
   on_drained_ = std::move(done);
   boost::system::error_code ec;
   acceptor_.close(ec);
-  for (Connection* c : connections_)
+  for (Connection* c : connections_) {
+    if (c->stop) c->stop->cancel();
     if (!c->busy) c->tcp->cancel();
+  }
   grace_timer_ = std::make_unique<asio::steady_timer>(ioc_, grace);
   grace_timer_->async_wait([this](boost::system::error_code wait_ec) {
     if (wait_ec) return;
@@ -246,6 +291,9 @@ void Server::append_metrics(std::string& out) const {
   append_header(out, "storeedge_http_connections_refused_total", "counter",
                 "Connections refused with 503 because http.max_connections were open.");
   append_sample(out, "storeedge_http_connections_refused_total", "", static_cast<double>(refused_));
+  append_header(out, "storeedge_http_streams", "gauge",
+                "Responses being streamed (live scan streams).");
+  append_sample(out, "storeedge_http_streams", "", static_cast<double>(streams_));
   append_header(out, "storeedge_http_bad_requests_total", "counter",
                 "Requests rejected while reading (malformed, too large).");
   append_sample(out, "storeedge_http_bad_requests_total", "", static_cast<double>(bad_requests_));

@@ -25,7 +25,7 @@ struct RequestInfo {
 };
 
 // The application. Must always produce a response; it runs on the loop.
-using Handler = std::function<boost::asio::awaitable<Response>(const Request&, const RequestInfo&)>;
+using Handler = std::function<boost::asio::awaitable<Reply>(const Request&, const RequestInfo&)>;
 
 class Server {
  public:
@@ -51,6 +51,8 @@ class Server {
   boost::asio::awaitable<void> accept_loop();
   template <class Stream>
   boost::asio::awaitable<void> serve(Stream& stream, Connection& conn);
+  template <class Stream>
+  boost::asio::awaitable<void> stream_body(Stream& stream, Connection& conn, Reply& reply);
   boost::asio::awaitable<void> run_connection(boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<void> refuse_connection(boost::asio::ip::tcp::socket socket);
   void maybe_finish_shutdown();
@@ -64,7 +66,7 @@ class Server {
   bool draining_ = false;
   std::function<void()> on_drained_;
   std::unique_ptr<boost::asio::steady_timer> grace_timer_;
-  std::uint64_t accepted_ = 0, refused_ = 0, bad_requests_ = 0, timeouts_ = 0;
+  std::uint64_t accepted_ = 0, refused_ = 0, bad_requests_ = 0, timeouts_ = 0, streams_ = 0;
 };
 
 }  // namespace storeedge::http

@@ -125,3 +125,77 @@ TEST(Config, DocsAndExampleCoverEveryKey) {
 
 }  // namespace
 }  // namespace storeedge
+
+namespace storeedge {
+namespace {
+
+TEST(Config, ReadsScannerBindings) {
+  auto c = parse_config_text(R"(
+[[devices.scanner]]
+name = "pack2"
+station = "pack-station-2"
+transport = "hidraw"
+vid = "0c2e"
+pid = "0B61"
+port = "1-1.2"
+
+[[devices.scanner]]
+station = "pickup-desk"
+transport = "serial"
+path = "/dev/ttyACM0"
+baud = 115200
+framing = "stx_etx"
+)",
+                             {});
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_EQ(c->devices.scanners.size(), 2u);
+  const auto& a = c->devices.scanners[0];
+  EXPECT_EQ(a.name, "pack2");
+  EXPECT_EQ(a.vid, 0x0c2e);
+  EXPECT_EQ(a.pid, 0x0b61);
+  EXPECT_EQ(a.port, "1-1.2");
+  const auto& b = c->devices.scanners[1];
+  EXPECT_EQ(b.name, "pickup-desk-scanner-2");
+  EXPECT_EQ(b.baud, 115200u);
+  EXPECT_EQ(b.framing, "stx_etx");
+}
+
+TEST(Config, RefusesBadScannerBindings) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"[[devices.scanner]]\ntransport = \"serial\"\npath = \"/dev/x\"", "needs a station"},
+      {"[[devices.scanner]]\nstation = \"s\"\npath = \"/dev/x\"", "needs a transport"},
+      {"[[devices.scanner]]\nstation = \"s\"\ntransport = \"serial\"", "needs vid"},
+      {"[[devices.scanner]]\nstation = \"s\"\ntransport = \"usb\"\npath = \"/dev/x\"",
+       "vid and pid"},
+      {"[[devices.scanner]]\nstation = \"s\"\ntransport = \"hidraw\"\nvid = \"0c2e\"",
+       "go together"},
+      {"[[devices.scanner]]\nstation = \"s\"\ntransport = \"x\"\npath = \"/dev/x\"",
+       "transport must"},
+      {"[[devices.scanner]]\nstation = \"s s\"\ntransport = \"serial\"\npath = \"/dev/x\"",
+       "station"},
+      {"[[devices.scanner]]\nstation = \"s\"\ntransport = \"serial\"\npath = \"/dev/x\"\nbaud = "
+       "1234",
+       "baud"},
+      {"[[devices.scanner]]\nstation = \"s\"\ntransport = \"hidraw\"\nvid = \"xyz1\"\npid = "
+       "\"0001\"",
+       "hex"},
+      {"[[devices.scanner]]\nstation = \"s\"\ntransport = \"serial\"\npath = \"dev/x\"",
+       "absolute"},
+      {"[[devices.scanner]]\nstation = \"s\"\ntransport = \"serial\"\npath = \"/dev/x\"\ncolour = "
+       "1",
+       "unknown key"},
+      {"[[devices.scanner]]\nname = \"a\"\nstation = \"s\"\ntransport = \"serial\"\npath = \"/x\"\n"
+       "[[devices.scanner]]\nname = \"a\"\nstation = \"s\"\ntransport = \"serial\"\npath = \"/y\"",
+       "twice"},
+      {"[devices]\nscanner = 3", "array of tables"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto c = parse_config_text(text, {});
+    ASSERT_FALSE(c) << text;
+    EXPECT_EQ(c.error().code, "config_bad_value") << text;
+    EXPECT_NE(c.error().message.find(expected), std::string::npos) << c.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace storeedge
