@@ -42,7 +42,10 @@ const std::vector<Api::Route>& Api::routes() {
       {verb::patch, "/api/v1/users/{id}", Access::session, Role::manager, &Api::patch_user},
       {verb::get, "/api/v1/devices", Access::session, Role::manager, &Api::get_devices},
       {verb::post, "/api/v1/devices", Access::session, Role::manager, &Api::post_device},
+      {verb::patch, "/api/v1/devices/{id}", Access::session, Role::manager, &Api::patch_device},
       {verb::delete_, "/api/v1/devices/{id}", Access::session, Role::manager, &Api::delete_device},
+      {verb::get, "/api/v1/scans/stream", Access::session, Role::associate,
+       &Api::get_scan_stream},
       {verb::get, "/api/v1/audit", Access::session, Role::manager, &Api::get_audit},
       {verb::get, "/api/v1/allocations", Access::session, Role::associate, &Api::get_allocations},
       {verb::get, "/api/v1/allocations/{id}", Access::session, Role::associate,
@@ -134,7 +137,7 @@ Status status_for(const Error& e) {
   if (c == "conflict" || c == "constraint" || c == "already_picked" ||
       c == "allocation_cancelled" || c == "illegal_state" || c == "already_undone" ||
       c == "already_handed_over" || c == "in_other_batch" || c == "label_exists" ||
-      c == "already_done")
+      c == "already_done" || c == "no_station")
     return Status::conflict;
   if (c == "wrong_item" || c == "invalid_barcode" || c == "too_many" || c == "pick_incomplete" ||
       c == "unknown_item" || c == "substitution_not_allowed" || c == "wrong_pickup_code" ||

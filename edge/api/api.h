@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/metrics.h"
+#include "api/scan_router.h"
 #include "fulfil/work.h"
 #include "http/message.h"
 #include "http/server.h"
@@ -67,6 +68,10 @@ struct ApiDeps {
   std::function<void(boost::json::object query,
                      std::function<void(Result<boost::json::array>)> done)>
       order_lookup;
+  // Scans from station-bound scanners, for the live scan streams; nullptr: no device layer.
+  ScanRouter* scans = nullptr;
+  // The scanners the device layer knows, as JSON (GET /api/v1/devices); empty without one.
+  std::function<boost::json::array()> scanners;
 };
 
 class Api {
@@ -117,7 +122,9 @@ class Api {
   awaitable<Response> patch_user(Call&);
   awaitable<Response> get_devices(Call&);
   awaitable<Response> post_device(Call&);
+  awaitable<Response> patch_device(Call&);
   awaitable<Response> delete_device(Call&);
+  awaitable<Response> get_scan_stream(Call&);
   awaitable<Response> get_audit(Call&);
   awaitable<Response> get_allocations(Call&);
   awaitable<Response> get_allocation(Call&);

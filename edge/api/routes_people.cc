@@ -25,6 +25,8 @@ boost::json::object device_json(const auth::Device& d) {
                         {"enrolled_at", d.enrolled_at},
                         {"enrolled_by", d.enrolled_by}};
   o["revoked_at"] = d.revoked_at ? boost::json::value(*d.revoked_at) : nullptr;
+  o["station"] = d.station ? boost::json::value(*d.station) : nullptr;
+  o["state"] = d.revoked_at ? "revoked" : "active";
   return o;
 }
 
@@ -129,7 +131,9 @@ awaitable<Response> Api::get_devices(Call&) {
   if (!devices) co_return error(devices.error());
   boost::json::array out;
   for (const auto& d : *devices) out.push_back(device_json(d));
-  co_return http::json_response(Status::ok, {{"devices", std::move(out)}});
+  boost::json::array scanners = deps_.scanners ? deps_.scanners() : boost::json::array{};
+  co_return http::json_response(Status::ok,
+                                {{"devices", std::move(out)}, {"scanners", std::move(scanners)}});
 }
 
 awaitable<Response> Api::post_device(Call& call) {
@@ -140,7 +144,9 @@ awaitable<Response> Api::post_device(Call& call) {
   auto name = required_string(*body, "name");
   for (const Result<std::string>* r : {&id, &kind, &name})
     if (!*r) co_return error(r->error());
-  auth::Device d{*id, *kind, *name, now(), "user:" + *call.who.user_id, std::nullopt};
+  auto station = optional_string(*body, "station");
+  if (!station) co_return error(station.error());
+  auth::Device d{*id, *kind, *name, now(), "user:" + *call.who.user_id, std::nullopt, *station};
   call.target = d.device_id;
   if (auto invalid = auth::validate_device(d)) co_return error(*invalid);
   const std::string token = auth::new_token("dev_");
@@ -152,6 +158,27 @@ awaitable<Response> Api::post_device(Call& call) {
   if (!r) co_return error(r.error());
   // The token is shown once, here; only its hash is stored.
   co_return http::json_response(Status::created, {{"device", device_json(d)}, {"token", token}});
+}
+
+// Sets where a device stands: {"station": "pack-station-2"} or {"station": null}.
+awaitable<Response> Api::patch_device(Call& call) {
+  call.target = call.params[0];
+  auto body = parse_json_object(call.req);
+  if (!body) co_return error(body.error());
+  const auto* field = body->if_contains("station");
+  if (!field || body->size() != 1 || !(field->is_string() || field->is_null()))
+    co_return error(make_error("invalid_request",
+                               "the body must be {\"station\": \"ID\"} or {\"station\": null}"));
+  std::optional<std::string> station;
+  if (field->is_string()) station = std::string(field->as_string());
+  store::WriteQueue::Change change = [&](store::Connection& db) {
+    return auth::set_device_station(db, call.params[0], station);
+  };
+  auto r = co_await commit(call, std::move(change));
+  if (!r) co_return error(r.error());
+  co_return http::json_response(
+      Status::ok, {{"id", call.params[0]},
+                   {"station", station ? boost::json::value(*station) : nullptr}});
 }
 
 awaitable<Response> Api::delete_device(Call& call) {

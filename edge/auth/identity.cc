@@ -50,13 +50,14 @@ User read_user(const store::Statement& st) {
 
 Device read_device(const store::Statement& st) {
   return Device{st.column_text(0), st.column_text(1), st.column_text(2),
-                st.column_text(3), st.column_text(4), st.column_optional(5)};
+                st.column_text(3), st.column_text(4), st.column_optional(5),
+                st.column_optional(6)};
 }
 
 constexpr std::string_view kUserColumns =
     "user_id, display_name, role, active, badge_hash, created_at";
 constexpr std::string_view kDeviceColumns =
-    "device_id, kind, name, enrolled_at, enrolled_by, revoked_at";
+    "device_id, kind, name, enrolled_at, enrolled_by, revoked_at, station";
 
 template <class T, class Read>
 Result<std::vector<T>> collect(store::Statement& st, Read read) {
@@ -107,6 +108,8 @@ std::optional<Error> validate_device(const Device& d) {
   if (!is_valid_device_kind(d.kind))
     return invalid("kind", "must be one of handheld, pos, pack_station, kiosk");
   if (!is_printable_text(d.name, 100)) return invalid("name", "must be 1-100 printable characters");
+  if (d.station && !is_identifier(*d.station))
+    return invalid("station", "must be 1-64 characters of [A-Za-z0-9._:-]");
   return std::nullopt;
 }
 
@@ -177,15 +180,26 @@ Result<std::optional<Credentials>> find_credentials(Connection& db, std::string_
 
 Result<void> insert_device(Connection& db, const Device& d, std::string_view token_hash) {
   auto st = db.prepare(
-      "INSERT INTO devices (device_id, kind, name, token_hash, enrolled_at, enrolled_by)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+      "INSERT INTO devices (device_id, kind, name, token_hash, enrolled_at, enrolled_by, station)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!st) return st.error();
   (*st)->bind(1, d.device_id).bind(2, d.kind).bind(3, d.name).bind(4, token_hash);
-  (*st)->bind(5, d.enrolled_at).bind(6, d.enrolled_by);
+  (*st)->bind(5, d.enrolled_at).bind(6, d.enrolled_by).bind_optional(7, d.station);
   auto r = (*st)->run();
   if (!r && r.error().code == "constraint")
     return make_error("conflict", "a device with this id exists already");
   return r;
+}
+
+Result<void> set_device_station(Connection& db, std::string_view device_id,
+                                const std::optional<std::string>& station) {
+  if (station && !is_identifier(*station))
+    return make_error("invalid_request", "station: must be 1-64 characters of [A-Za-z0-9._:-]");
+  auto st = db.prepare("UPDATE devices SET station = ?2 WHERE device_id = ?1 AND revoked_at IS NULL");
+  if (!st) return st.error();
+  (*st)->bind(1, device_id).bind_optional(2, station);
+  if (auto r = (*st)->run(); !r) return r;
+  return expect_one_change(db, "active device");
 }
 
 Result<void> revoke_device(Connection& db, std::string_view device_id, std::string_view now) {

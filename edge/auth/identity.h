@@ -39,6 +39,7 @@ struct Device {
   std::string enrolled_at;
   std::string enrolled_by;
   std::optional<std::string> revoked_at;
+  std::optional<std::string> station;  // where it stands; scanners bound there send it scans
 };
 
 struct Session {
@@ -81,6 +82,9 @@ struct Credentials {
 
 [[nodiscard]] Result<void> insert_device(Connection& db, const Device& d,
                                          std::string_view token_hash);
+// Sets (or with nullopt clears) the station of an active device. Errors: "not_found".
+[[nodiscard]] Result<void> set_device_station(Connection& db, std::string_view device_id,
+                                              const std::optional<std::string>& station);
 [[nodiscard]] Result<void> revoke_device(Connection& db, std::string_view device_id,
                                          std::string_view now);
 [[nodiscard]] Result<std::vector<Device>> list_devices(Connection& db);

@@ -11,6 +11,7 @@
 #include <map>
 
 #include "auth/identity.h"
+#include "devices/scanner_rows.h"
 #include "auth/secrets.h"
 #include "core/clock.h"
 #include "ctl/restore_command.h"
@@ -29,8 +30,9 @@ const char* const kUsage =
     "  users set-pin --id ID     (reads the new PIN like users add)\n"
     "  users deactivate --id ID\n"
     "  devices enrol --id ID --kind handheld|pos|pack_station|kiosk --name NAME\n"
-    "                            (prints the device token once; only its hash is stored)\n"
-    "  devices list\n"
+    "                [--station STATION]  (prints the device token once; only its hash is stored)\n"
+    "  devices [list]            (enrolled devices, then scanners: station, state, last event)\n"
+    "  devices set-station --id ID [--station STATION]  (no --station: clears it)\n"
     "  devices revoke --id ID\n"
     "  audit [--limit N]\n"
     "  sync status               (OMS sync: epochs, applied, outbox, quarantine, exceptions)\n"
@@ -57,8 +59,10 @@ std::optional<std::string> check_flags(const Args& a) {
       {{"users", "list"}, {}},
       {{"users", "set-pin"}, {"id"}},
       {{"users", "deactivate"}, {"id"}},
-      {{"devices", "enrol"}, {"id", "kind", "name"}},
+      {{"devices", "enrol"}, {"id", "kind", "name", "station"}},
       {{"devices", "list"}, {}},
+      {{"devices"}, {}},
+      {{"devices", "set-station"}, {"id", "station"}},
       {{"devices", "revoke"}, {"id"}},
       {{"audit"}, {"limit"}},
       {{"sync", "status"}, {}},
@@ -182,7 +186,10 @@ int run(const Args& a, store::Connection& db, const Config& config) {
     return 0;
   }
   if (w == std::vector<std::string>{"devices", "enrol"}) {
-    auth::Device d{flag("id"), flag("kind"), flag("name"), now, operator_name(), std::nullopt};
+    std::optional<std::string> station;
+    if (a.flags.count("station")) station = flag("station");
+    auth::Device d{flag("id"), flag("kind"), flag("name"), now, operator_name(), std::nullopt,
+                   station};
     if (auto invalid = auth::validate_device(d)) return fail(*invalid);
     const std::string token = auth::new_token("dev_");
     if (auto r = commit(db, "devices enrol", d.device_id,
@@ -196,13 +203,32 @@ int run(const Args& a, store::Connection& db, const Config& config) {
     std::cout << token << "\n";
     return 0;
   }
-  if (w == std::vector<std::string>{"devices", "list"}) {
+  if (w == std::vector<std::string>{"devices", "list"} || w == std::vector<std::string>{"devices"}) {
     auto devices = auth::list_devices(db);
     if (!devices) return fail(devices.error());
-    std::cout << "ID\tKIND\tENROLLED\tREVOKED\tNAME\n";
+    auto scanners = devices::load_scanner_rows(db);
+    if (!scanners) return fail(scanners.error());
+    std::cout << "ID\tKIND\tSTATION\tSTATE\tLAST EVENT\tNAME\n";
     for (const auto& d : *devices)
-      std::cout << d.device_id << "\t" << d.kind << "\t" << d.enrolled_at << "\t"
-                << opt(d.revoked_at) << "\t" << d.name << "\n";
+      std::cout << d.device_id << "\t" << d.kind << "\t" << opt(d.station) << "\t"
+                << (d.revoked_at ? "revoked " + *d.revoked_at : "active") << "\t"
+                << "enrolled " << d.enrolled_at << "\t" << d.name << "\n";
+    for (const auto& s : *scanners)
+      std::cout << s.id << "\tscanner/" << s.transport << "\t" << (s.station.empty() ? "-" : s.station)
+                << "\t" << devices::state_name(s.state) << "\t" << s.last_event_at << " "
+                << s.last_event << "\t" << s.key << " " << s.info.product << "\n";
+    return 0;
+  }
+  if (w == std::vector<std::string>{"devices", "set-station"}) {
+    std::optional<std::string> station;
+    if (a.flags.count("station")) station = flag("station");
+    if (auto r = commit(db, "devices set-station", flag("id"),
+                        [&](store::Connection& c) {
+                          return auth::set_device_station(c, flag("id"), station);
+                        });
+        !r)
+      return fail(r.error());
+    std::cout << "station of " << flag("id") << ": " << station.value_or("(none)") << "\n";
     return 0;
   }
   if (w == std::vector<std::string>{"devices", "revoke"}) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "scanner/gtin.h"
+#include "scanner/scan_event.h"
 
 namespace storeedge::fulfil {
 
@@ -10,37 +11,8 @@ using scanner::all_digits;
 
 namespace {
 
-constexpr char kGroupSeparator = '\x1d';  // FNC1 in a GS1 element string
-
 void add(std::vector<std::string>& out, std::optional<std::string> gtin) {
   if (gtin && std::find(out.begin(), out.end(), *gtin) == out.end()) out.push_back(*gtin);
-}
-
-// AI (01) in a GS1 element string: "(01)05901234123457(17)…" or the raw form with GS between
-// variable-length fields, "0105901234123457…". Only (01) matters for finding an item.
-std::optional<std::string> gs1_gtin(std::string_view s) {
-  if (s.starts_with("(")) {
-    const auto at = s.find("(01)");
-    if (at == std::string_view::npos) return std::nullopt;
-    const auto value = s.substr(at + 4, 14);
-    return value.size() == 14 && all_digits(value) && scanner::gs1_check_digit_valid(value)
-               ? std::optional<std::string>(value)
-               : std::nullopt;
-  }
-  // Raw: (01) first, or right after a group separator. 16 or more characters, so a plain
-  // GTIN (at most 14 digits) is never read this way.
-  std::size_t pos = 0;
-  while (pos < s.size()) {
-    const auto field = s.substr(pos);
-    if (field.starts_with("01") && field.size() >= 16) {
-      const auto value = field.substr(2, 14);
-      if (all_digits(value) && scanner::gs1_check_digit_valid(value)) return std::string(value);
-    }
-    const auto gs = s.find(kGroupSeparator, pos);
-    if (gs == std::string_view::npos) break;
-    pos = gs + 1;
-  }
-  return std::nullopt;
 }
 
 }  // namespace
@@ -54,26 +26,30 @@ std::optional<std::string> to_gtin14(std::string_view digits) {
   return std::string(14 - digits.size(), '0') + std::string(digits);
 }
 
+// The scan's meaning comes from scanner/scan_event.h, like every other scan (HID, wedge, serial,
+// camera). What people type is read more loosely on top: surrounding blanks, leading zeros
+// beyond 14 digits, an 11-digit UPC-A, and 8 digits read both as an EAN-8 and as a UPC-E.
 Result<ItemCode> parse_item_code(std::string_view scanned) {
   if (scanned.size() > 512)
     return make_error("invalid_barcode", "the code is longer than 512 bytes");
   auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
   while (!scanned.empty() && blank(scanned.front())) scanned.remove_prefix(1);
   while (!scanned.empty() && blank(scanned.back())) scanned.remove_suffix(1);
-  // The AIM symbology identifier a scanner may prefix: "]" + symbology letter + modifier.
-  if (scanned.size() >= 3 && scanned[0] == ']') scanned.remove_prefix(3);
   if (scanned.empty()) return make_error("invalid_barcode", "the code is empty");
-  for (unsigned char c : scanned)
-    if ((c < 0x20 && c != static_cast<unsigned char>(kGroupSeparator)) || c == 0x7f)
-      return make_error("invalid_barcode", "the code contains control characters");
+  const scanner::ScanEvent scan = scanner::make_scan_event(scanned);
+  if (!scan.ok()) return make_error("invalid_barcode", scan.error->message);
+  std::string_view label = scan.label;
+  while (!label.empty() && blank(label.front())) label.remove_prefix(1);
+  while (!label.empty() && blank(label.back())) label.remove_suffix(1);
+  if (label.empty()) return make_error("invalid_barcode", "the code is empty");
 
   ItemCode code;
-  code.text = std::string(scanned);
-  add(code.gtins, gs1_gtin(scanned));
-  if (all_digits(scanned)) {
-    add(code.gtins, to_gtin14(scanned));
-    if (scanned.size() >= 6 && scanned.size() <= 8)
-      if (auto upca = scanner::expand_upce(scanned)) add(code.gtins, to_gtin14(*upca));
+  code.text = std::string(label);
+  add(code.gtins, scan.gtin14);
+  if (scan.aim.empty() && all_digits(label)) {
+    add(code.gtins, to_gtin14(label));
+    if (label.size() >= 6 && label.size() <= 8)
+      if (auto upca = scanner::expand_upce(label)) add(code.gtins, to_gtin14(*upca));
   }
   return code;
 }

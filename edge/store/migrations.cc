@@ -333,10 +333,37 @@ CREATE TABLE batch_slots (
 CREATE INDEX batch_slots_by_allocation ON batch_slots (allocation_id);
 )sql";
 
+// Version 5: scanners plugged into the box (the device layer's registry, kept so storeedgectl
+// and a restarted daemon see the last state and event of each), and the station an enrolled
+// device (a pack station's browser) stands at, where scanners bound to it send their scans.
+constexpr std::string_view kV5 = R"sql(
+ALTER TABLE devices ADD COLUMN station TEXT;
+
+CREATE TABLE scanners (
+  scanner_id    TEXT PRIMARY KEY,
+  device_key    TEXT NOT NULL,
+  transport     TEXT NOT NULL,
+  station       TEXT,
+  devnode       TEXT NOT NULL,
+  vid_pid       TEXT,
+  serial        TEXT,
+  port          TEXT,
+  product       TEXT,
+  state         TEXT NOT NULL,
+  error         TEXT,
+  since         TEXT NOT NULL,
+  last_event_at TEXT,
+  last_event    TEXT,
+  scans         INTEGER NOT NULL DEFAULT 0,
+  undelivered   INTEGER NOT NULL DEFAULT 0,
+  errors        INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> all = {kV1, kV2, kV3, kV4};
+  static const std::vector<std::string_view> all = {kV1, kV2, kV3, kV4, kV5};
   return all;
 }
 

@@ -65,7 +65,7 @@ TEST_F(IdentityTest, SessionsExpireEndAndDieWithTheirUserOrDevice) {
   NewUser u{"a1", "Ali", Role::associate, "BADGE-1", "1234"};
   ASSERT_FALSE(validate_new_user(u));
   ASSERT_TRUE(insert_user(*db_, u, hash_pin(u.pin, 1000), "2026-01-01T00:00:00.000Z"));
-  Device d{"hh1", "handheld", "HH", "2026-01-01T00:00:00.000Z", "test", std::nullopt};
+  Device d{"hh1", "handheld", "HH", "2026-01-01T00:00:00.000Z", "test", std::nullopt, std::nullopt};
   ASSERT_TRUE(insert_device(*db_, d, sha256_hex("tok")));
   EXPECT_TRUE(*find_device_by_token_hash(*db_, sha256_hex("tok")));
   EXPECT_FALSE(*find_device_by_token_hash(*db_, sha256_hex("other")));
@@ -99,7 +99,7 @@ TEST_F(IdentityTest, ValidationNamesTheField) {
             std::string::npos);
   EXPECT_NE(validate_new_user({"ok", "N", Role::lead, std::nullopt, "12"})->message.find("pin"),
             std::string::npos);
-  EXPECT_NE(validate_device({"d1", "toaster", "N", "", "", std::nullopt})->message.find("kind"),
+  EXPECT_NE(validate_device({"d1", "toaster", "N", "", "", std::nullopt, std::nullopt})->message.find("kind"),
             std::string::npos);
 }
 
