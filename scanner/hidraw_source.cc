@@ -90,20 +90,22 @@ class HidrawSource final : public ScanSource {
     const std::shared_ptr<bool> alive = alive_;  // `this` may be gone once released
     for (;;) {
       if (released_ || !stream_.is_open()) co_return make_error("released", "released");
-      auto [ec, n] = co_await stream_.async_read_some(asio::buffer(buffer_),
-                                                      asio::as_tuple(asio::use_awaitable));
+      // Wait for readiness, then read(2) once: hidraw hands out one report per read.
+      auto [ec] = co_await stream_.async_wait(asio::posix::stream_descriptor::wait_read,
+                                              asio::as_tuple(asio::use_awaitable));
       if (!*alive || released_ || ec == asio::error::operation_aborted)
         co_return make_error("released", "released while waiting for a scan");
-      if (ec == asio::error::eof || (!ec && n == 0)) co_return gone("end of file");
-      if (ec) {
-        if (ec.category() == boost::system::system_category()) {
-          Error e = errno_error(ec.value(), "read " + devnode_);
-          if (e.code == "device_gone") co_return gone(ec.message());
-          co_return e;
-        }
-        co_return make_error("device_io", "read " + devnode_ + ": " + ec.message());
+      if (ec) co_return make_error("device_io", "wait on " + devnode_ + ": " + ec.message());
+      const ssize_t n = ::read(stream_.native_handle(), buffer_.data(), buffer_.size());
+      if (n == 0) co_return gone("end of file");
+      if (n < 0) {
+        if (errno == EAGAIN || errno == EINTR) continue;
+        Error e = errno_error(errno, "read " + devnode_);
+        if (e.code == "device_gone") co_return gone(e.message);
+        co_return e;
       }
-      if (auto ev = assembler_->feed(std::span(buffer_.data(), n))) co_return std::move(*ev);
+      if (auto ev = assembler_->feed(std::span(buffer_.data(), static_cast<std::size_t>(n))))
+        co_return std::move(*ev);
     }
   }
 
