@@ -3,6 +3,7 @@
 import { api, creds, setHooks, DEVICE_TOKEN } from './api.js';
 import * as feedback from './feedback.js';
 import { noScan } from './scan.js';
+import { startStationScans, stopStationScans } from './station.js';
 import * as start from './screens-start.js';
 import * as floor from './screens-pick.js';
 import * as pickup from './screens-pickup.js';
@@ -41,6 +42,7 @@ function render() {
   const s = creds.session;
   // Who is signed in shows where there is room: on the first screen, not beside a long title.
   document.getElementById('who').textContent = s && !OPEN.has(name) && stack.length < 2 ? s.user.name : '';
+  if (s && !OPEN.has(name)) startStationScans();
 }
 
 export const nav = {
@@ -86,6 +88,7 @@ setHooks({
     else showNet(navigator.onLine ? '' : 'No network — scans will be retried', 'warn');
   },
   sessionLost(message) {
+    stopStationScans();
     nav.reset('signin', { notice: `${message.charAt(0).toUpperCase()}${message.slice(1)}.` });
   },
   deviceRejected(message) {
@@ -111,6 +114,7 @@ function takeDeviceFromUrl() {
 }
 
 nav.signOut = async () => {
+  stopStationScans();
   try { await api.signOut(); } catch { /* ended or unreachable: forget it anyway */ }
   creds.session = null;
   nav.reset('signin');

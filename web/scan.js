@@ -8,6 +8,7 @@ import * as feedback from './feedback.js';
 import { h } from './ui.js';
 
 let active = null; // the scan field of the current screen
+let activeSubmit = null; // and what it does with a scan
 
 // Give the focus back to the scan field after a tap on anything that is not itself a field.
 function refocus() {
@@ -58,11 +59,12 @@ export function scanField({ label, placeholder = 'Scan here', onScan, camera = t
   if (camera) row.append(cameraButton(submit));
   const wrap = h('div.scanfield', h('span.label', label), row);
   active = input;
+  activeSubmit = submit;
   setTimeout(() => input.focus({ preventScroll: true }), 0);
   return Object.assign(wrap, {
     input,
     submit,
-    focus: () => { active = input; input.focus({ preventScroll: true }); },
+    focus: () => { active = input; activeSubmit = submit; input.focus({ preventScroll: true }); },
   });
 }
 
@@ -129,4 +131,13 @@ async function shrink(photo) {
 }
 
 // Screens without a scan field call this so the refocusing stops.
-export function noScan() { active = null; }
+export function noScan() { active = null; activeSubmit = null; }
+
+// A scan from a fixed scanner at this station (station.js): into the current screen's field.
+export function deliverScan(code) {
+  if (!active || !active.isConnected || active.disabled || !activeSubmit) {
+    feedback.fail('A scan came from the station scanner, but this screen takes no scans.');
+    return;
+  }
+  activeSubmit(code);
+}

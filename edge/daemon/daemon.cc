@@ -67,10 +67,19 @@ int Daemon::run() {
     return 1;
   }
   sync_ = std::make_unique<sync::SyncEngine>(ioc_, *writes_, *reader_, clock_, config_);
+  // Scan numbers start from the clock, so they keep growing across restarts (a browser's
+  // Last-Event-ID from before a restart then asks for nothing that was not sent).
+  const auto epoch_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            clock_.now().time_since_epoch())
+                            .count();
+  scan_router_ = std::make_unique<api::ScanRouter>(ioc_.get_executor(),
+                                                   static_cast<std::uint64_t>(epoch_ms) * 1000);
+  scanners_ = std::make_unique<ScannerService>(ioc_, *writes_, clock_, config_.devices, *scan_router_);
   auto metrics = [this](std::string& out) {
     server_->append_metrics(out);
     writes_->append_metrics(out);
     sync_->append_metrics(out);
+    scanners_->append_metrics(out);
   };
   auto sync_status = [this] {
     const auto f = sync_->figures();
@@ -83,8 +92,10 @@ int Daemon::run() {
                              std::function<void(Result<boost::json::array>)> done) {
     sync_->lookup_order(std::move(query), std::move(done));
   };
+  auto scanners = [this] { return scanners_->to_json(); };
   api_ = std::make_unique<api::Api>(api::ApiDeps{ioc_, *reader_, *writes_, *pool_, clock_, config_,
-                                                 metrics, sync_status, order_lookup});
+                                                 metrics, sync_status, order_lookup,
+                                                 scan_router_.get(), scanners});
   server_ = std::make_unique<http::Server>(
       ioc_, config_.http,
       [this](const http::Request& req, const http::RequestInfo& info) {
@@ -114,11 +125,13 @@ int Daemon::run() {
               config_.tenant + " store " + config_.store + ", state in " + state_dir_);
   // The OMS link connects in the background; no broker is a normal, offline state.
   sync_->start();
+  scanners_->start();
   systemd::notify("READY=1\nSTATUS=" + status_line());
   ioc_.run();
 
   server_.reset();
   api_.reset();
+  scanners_.reset();
   sync_.reset();
   pool_->stop();
   writes_->stop();
@@ -154,6 +167,7 @@ void Daemon::begin_shutdown() {
   housekeeping_timer_.cancel();
   probe_timer_.cancel();
   sync_->stop();
+  scanners_->stop();
   server_->shutdown(config_.http.shutdown_grace, [this] {
     // Everything the server acknowledged is committed; the remaining queue drains in stop().
     signals_.cancel();

@@ -12,6 +12,7 @@
 #include "core/blocking_pool.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "daemon/scanners.h"
 #include "http/server.h"
 #include "store/state_dir.h"
 #include "store/write_queue.h"
@@ -52,6 +53,8 @@ class Daemon {
   std::unique_ptr<store::WriteQueue> writes_;
   std::unique_ptr<BlockingPool> pool_;
   std::unique_ptr<sync::SyncEngine> sync_;
+  std::unique_ptr<api::ScanRouter> scan_router_;
+  std::unique_ptr<ScannerService> scanners_;
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<http::Server> server_;
   std::string listen_address_;
