@@ -155,6 +155,7 @@ class Api {
   awaitable<Response> post_batch_pick(Call&);
   awaitable<Response> get_batches(Call&);
   awaitable<Response> post_batch_close(Call&);
+  awaitable<Response> post_scan_image(Call&);
 
   // A fulfilment change: `fn` runs in one transaction with the audit row and returns the
   // response body; with an Idempotency-Key the first response is stored and replayed.
