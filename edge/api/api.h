@@ -1,7 +1,7 @@
 // The HTTP API: routing, authentication (device tokens, associate sessions, manager override),
 // the audit log of state-changing requests, per-route metrics, and the route handlers.
 // Everything here runs on the loop thread; durable changes go through the write queue and
-// blocking work (PIN hashing) through the blocking pool.
+// blocking work (PIN hashing, image decodes) through the blocking pool.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
