@@ -69,7 +69,9 @@ export function scanField({ label, placeholder = 'Scan here', onScan, camera = t
 }
 
 // Camera fallback: a photo from the back camera, made smaller here (the API takes at most 1 MiB),
-// sent to POST /api/v1/scans/decode; the first code found counts as a scan.
+// sent to POST /api/v1/scans/image; the first code found counts as a scan. An item's code goes
+// on as its GTIN-14 (unambiguous: a UPC-E's 8 digits could also be an EAN-8); anything else as
+// its text, as a scanner without a symbology identifier would type it.
 function cameraButton(submit) {
   const file = h('input', { type: 'file', accept: 'image/*', capture: 'environment', hidden: true });
   file.addEventListener('change', async () => {
@@ -78,8 +80,9 @@ function cameraButton(submit) {
     if (!photo) return;
     try {
       const image = await shrink(photo);
-      const result = await api.raw('/api/v1/scans/decode', image, image.type);
-      const code = result?.codes?.[0]?.text;
+      const result = await api.raw('/api/v1/scans/image', image, image.type);
+      const found = result?.codes?.[0];
+      const code = found?.gtin ?? found?.text;
       if (!code) {
         feedback.fail('No barcode found in the photo. Try again closer, or type the code.');
         return;

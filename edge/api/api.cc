@@ -106,6 +106,7 @@ const std::vector<Api::Route>& Api::routes() {
       {verb::get, "/api/v1/batches/{id}", Access::session, Role::associate, &Api::get_batch},
       {verb::post, "/api/v1/batches/{id}/picks", Access::session, Role::associate,
        &Api::post_batch_pick},
+      {verb::post, "/api/v1/scans/image", Access::session, Role::associate, &Api::post_scan_image},
   };
   return table;
 }
@@ -143,7 +144,8 @@ Status status_for(const Error& e) {
       c == "unknown_item" || c == "substitution_not_allowed" || c == "wrong_pickup_code" ||
       c == "no_pickup_code" || c == "nothing_to_hand_over" || c == "wrong_kind" ||
       c == "idempotency_key_reused" || c == "pack_incomplete" || c == "no_tracking" ||
-      c == "not_expired")
+      c == "not_expired" || c == "bad_image" || c == "image_too_large" || c == "decoder_failed" ||
+      c == "decode_timeout")
     return Status::unprocessable_entity;
   if (c == "locked_out") return Status::too_many_requests;
   if (c == "timeout") return Status::gateway_timeout;

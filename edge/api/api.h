@@ -1,7 +1,7 @@
 // The HTTP API: routing, authentication (device tokens, associate sessions, manager override),
 // the audit log of state-changing requests, per-route metrics, and the route handlers.
 // Everything here runs on the loop thread; durable changes go through the write queue and
-// blocking work (PIN hashing) through the blocking pool.
+// blocking work (PIN hashing, image decodes) through the blocking pool.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -163,6 +163,7 @@ class Api {
   awaitable<Response> post_batch_pick(Call&);
   awaitable<Response> get_batches(Call&);
   awaitable<Response> post_batch_close(Call&);
+  awaitable<Response> post_scan_image(Call&);
 
   // A fulfilment change: `fn` runs in one transaction with the audit row and returns the
   // response body; with an Idempotency-Key the first response is stored and replayed.

@@ -15,6 +15,7 @@
 #include "auth/secrets.h"
 #include "core/clock.h"
 #include "ctl/restore_command.h"
+#include "ctl/scan_command.h"
 #include "ctl/sync_commands.h"
 #include "store/state_dir.h"
 
@@ -40,7 +41,9 @@ const char* const kUsage =
     "  sync exceptions [--limit N | --seq N]  (up messages the OMS nacked)\n"
     "  backup --to FILE          (a consistent copy of the live database; the daemon may run)\n"
     "  restore --from BACKUP     (with storeedged stopped: the backup replaces the database,\n"
-    "                            which is kept aside; starts a new up epoch, docs/operations.md)\n";
+    "                            which is kept aside; starts a new up epoch, docs/operations.md)\n"
+    "  scan decode FILE...       (barcodes in JPEG/PNG images, one JSON object per line;\n"
+    "                            needs no database or daemon)\n";
 
 struct Args {
   std::vector<std::string> words;
@@ -291,6 +294,11 @@ int main(int argc, char** argv) {
     }
   }
   if (a.words.empty()) return usage_error("no command");
+  if (a.words.size() >= 2 && a.words[0] == "scan" && a.words[1] == "decode") {
+    if (!a.flags.empty()) return usage_error("scan decode takes no options");
+    if (a.words.size() == 2) return usage_error("scan decode needs at least one FILE");
+    return ctl::run_scan_decode({a.words.begin() + 2, a.words.end()}, std::cout);
+  }
   if (auto bad = check_flags(a)) return usage_error(*bad);
   auto config = load_config(config_file, overrides);
   if (!config) return fail(config.error());

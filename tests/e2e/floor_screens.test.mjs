@@ -49,7 +49,7 @@ await run('floor', async ({ store, browser, shot }) => {
   page.on('request', (req) => {
     const url = new URL(req.url());
     if (req.method() !== 'GET' && url.pathname.startsWith('/api/v1/') && !url.pathname.startsWith('/api/v1/sessions')
-      && url.pathname !== '/api/v1/scans/decode')
+      && url.pathname !== '/api/v1/scans/image')
       changes.push({ method: req.method(), path: url.pathname, key: req.headers()['idempotency-key'], body: req.postDataJSON?.() ?? null });
   });
   const sent = (method, p) => changes.filter((c) => c.method === method && c.path === p);
