@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "scanner/gs1.h"
 #include "scanner/gtin.h"
 #include "scanner/scan_event.h"
 
@@ -46,6 +47,15 @@ Result<ItemCode> parse_item_code(std::string_view scanned) {
   ItemCode code;
   code.text = std::string(label);
   add(code.gtins, scan.gtin14);
+  // A GS1-128 read by a scanner that sends no identifier, with only predefined-length fields
+  // (so no GS): "0105901234123457172612 31" is digits only. An element string starting with
+  // (01) that parses is read as one; anything else stays text (a long SKU).
+  if (!scan.gtin14 && scan.aim.empty() && label.size() >= 16 && label.starts_with("01") &&
+      all_digits(label)) {
+    if (auto elements = scanner::parse_gs1_element_string(label))
+      for (const auto& e : *elements)
+        if (e.ai == "01") add(code.gtins, e.value);
+  }
   if (scan.aim.empty() && all_digits(label)) {
     add(code.gtins, to_gtin14(label));
     if (label.size() >= 6 && label.size() <= 8)

@@ -57,7 +57,13 @@ TEST(Barcode, Gs1ElementStringsGiveTheirAi01) {
   EXPECT_EQ(gtins("]d210LOT7\x1d"
                   "0105901234123457"),
             ean13);                             // (01) after a GS
-  EXPECT_EQ(gtins("(01)05901234123458"), V{});  // bad check digit
+  EXPECT_EQ(gtins("0105901234123457172612" "31"), ean13);  // no identifier, no GS
+  EXPECT_EQ(gtins("01059012341234571"), V{});  // not an element string: a long SKU
+  // A bracketed string with a wrong GTIN check digit is refused with the reason.
+  auto bad = parse_item_code("(01)05901234123458");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, "invalid_barcode");
+  EXPECT_NE(bad.error().message.find("check digit"), std::string::npos) << bad.error().message;
 }
 
 TEST(Barcode, TextIsKeptForSkusAndBadInputIsRefused) {
