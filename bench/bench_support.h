@@ -9,6 +9,7 @@
 #include <csignal>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace storeedge::bench {
@@ -65,6 +66,10 @@ class Child {
   int status_ = -1;
   std::string log_;
 };
+
+// Runs a command with `input` on its stdin; returns its exit status and stdout+stderr.
+std::pair<int, std::string> run_command(const std::vector<std::string>& argv,
+                                        const std::string& input);
 
 // A loopback TCP port nothing listens on right now.
 int free_port();

@@ -108,45 +108,6 @@ struct Options {
   std::string storeedged, storeedgectl;
 };
 
-// Runs a command with `input` on its stdin; returns its exit status and stdout+stderr.
-std::pair<int, std::string> run_command(const std::vector<std::string>& argv,
-                                        const std::string& input) {
-  int in[2], out[2];
-  if (pipe(in) != 0 || pipe(out) != 0) throw Failure("pipe failed");
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid < 0) throw Failure("fork failed");
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    dup2(in[0], 0);
-    dup2(out[1], 1);
-    dup2(out[1], 2);
-    close(in[0]);
-    close(in[1]);
-    close(out[0]);
-    close(out[1]);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(in[0]);
-  close(out[1]);
-  // The inputs are a PIN: far below the pipe's buffer, so writing first cannot deadlock.
-  if (!input.empty() && write(in[1], input.data(), input.size()) < 0) {
-    // The command reads nothing then and says so in its output.
-  }
-  close(in[1]);
-  std::string output;
-  char buf[4096];
-  for (ssize_t n; (n = read(out[0], buf, sizeof buf)) > 0;)
-    output.append(buf, static_cast<std::size_t>(n));
-  close(out[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), output};
-}
-
 // CPU seconds (user + system) a process has used so far.
 double cpu_seconds(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");

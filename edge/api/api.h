@@ -14,13 +14,13 @@
 #include <string>
 #include <vector>
 
+#include "api/scan_router.h"
 #include "auth/identity.h"
 #include "auth/signin_limiter.h"
 #include "core/blocking_pool.h"
 #include "core/clock.h"
 #include "core/config.h"
 #include "core/metrics.h"
-#include "api/scan_router.h"
 #include "fulfil/work.h"
 #include "http/message.h"
 #include "http/server.h"

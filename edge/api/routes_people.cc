@@ -177,8 +177,8 @@ awaitable<Response> Api::patch_device(Call& call) {
   auto r = co_await commit(call, std::move(change));
   if (!r) co_return error(r.error());
   co_return http::json_response(
-      Status::ok, {{"id", call.params[0]},
-                   {"station", station ? boost::json::value(*station) : nullptr}});
+      Status::ok,
+      {{"id", call.params[0]}, {"station", station ? boost::json::value(*station) : nullptr}});
 }
 
 awaitable<Response> Api::delete_device(Call& call) {

@@ -49,9 +49,8 @@ User read_user(const store::Statement& st) {
 }
 
 Device read_device(const store::Statement& st) {
-  return Device{st.column_text(0), st.column_text(1), st.column_text(2),
-                st.column_text(3), st.column_text(4), st.column_optional(5),
-                st.column_optional(6)};
+  return Device{st.column_text(0), st.column_text(1),     st.column_text(2),    st.column_text(3),
+                st.column_text(4), st.column_optional(5), st.column_optional(6)};
 }
 
 constexpr std::string_view kUserColumns =
@@ -195,7 +194,8 @@ Result<void> set_device_station(Connection& db, std::string_view device_id,
                                 const std::optional<std::string>& station) {
   if (station && !is_identifier(*station))
     return make_error("invalid_request", "station: must be 1-64 characters of [A-Za-z0-9._:-]");
-  auto st = db.prepare("UPDATE devices SET station = ?2 WHERE device_id = ?1 AND revoked_at IS NULL");
+  auto st =
+      db.prepare("UPDATE devices SET station = ?2 WHERE device_id = ?1 AND revoked_at IS NULL");
   if (!st) return st.error();
   (*st)->bind(1, device_id).bind_optional(2, station);
   if (auto r = (*st)->run(); !r) return r;

@@ -11,12 +11,12 @@
 #include <map>
 
 #include "auth/identity.h"
-#include "devices/scanner_rows.h"
 #include "auth/secrets.h"
 #include "core/clock.h"
 #include "ctl/restore_command.h"
 #include "ctl/scan_command.h"
 #include "ctl/sync_commands.h"
+#include "devices/scanner_rows.h"
 #include "store/state_dir.h"
 
 namespace {
@@ -191,8 +191,8 @@ int run(const Args& a, store::Connection& db, const Config& config) {
   if (w == std::vector<std::string>{"devices", "enrol"}) {
     std::optional<std::string> station;
     if (a.flags.count("station")) station = flag("station");
-    auth::Device d{flag("id"), flag("kind"), flag("name"), now, operator_name(), std::nullopt,
-                   station};
+    auth::Device d{flag("id"),      flag("kind"), flag("name"), now,
+                   operator_name(), std::nullopt, station};
     if (auto invalid = auth::validate_device(d)) return fail(*invalid);
     const std::string token = auth::new_token("dev_");
     if (auto r = commit(db, "devices enrol", d.device_id,
@@ -206,7 +206,8 @@ int run(const Args& a, store::Connection& db, const Config& config) {
     std::cout << token << "\n";
     return 0;
   }
-  if (w == std::vector<std::string>{"devices", "list"} || w == std::vector<std::string>{"devices"}) {
+  if (w == std::vector<std::string>{"devices", "list"} ||
+      w == std::vector<std::string>{"devices"}) {
     auto devices = auth::list_devices(db);
     if (!devices) return fail(devices.error());
     auto scanners = devices::load_scanner_rows(db);
@@ -217,18 +218,18 @@ int run(const Args& a, store::Connection& db, const Config& config) {
                 << (d.revoked_at ? "revoked " + *d.revoked_at : "active") << "\t"
                 << "enrolled " << d.enrolled_at << "\t" << d.name << "\n";
     for (const auto& s : *scanners)
-      std::cout << s.id << "\tscanner/" << s.transport << "\t" << (s.station.empty() ? "-" : s.station)
-                << "\t" << devices::state_name(s.state) << "\t" << s.last_event_at << " "
-                << s.last_event << "\t" << s.key << " " << s.info.product << "\n";
+      std::cout << s.id << "\tscanner/" << s.transport << "\t"
+                << (s.station.empty() ? "-" : s.station) << "\t" << devices::state_name(s.state)
+                << "\t" << s.last_event_at << " " << s.last_event << "\t" << s.key << " "
+                << s.info.product << "\n";
     return 0;
   }
   if (w == std::vector<std::string>{"devices", "set-station"}) {
     std::optional<std::string> station;
     if (a.flags.count("station")) station = flag("station");
-    if (auto r = commit(db, "devices set-station", flag("id"),
-                        [&](store::Connection& c) {
-                          return auth::set_device_station(c, flag("id"), station);
-                        });
+    if (auto r = commit(
+            db, "devices set-station", flag("id"),
+            [&](store::Connection& c) { return auth::set_device_station(c, flag("id"), station); });
         !r)
       return fail(r.error());
     std::cout << "station of " << flag("id") << ": " << station.value_or("(none)") << "\n";

@@ -69,12 +69,13 @@ int Daemon::run() {
   sync_ = std::make_unique<sync::SyncEngine>(ioc_, *writes_, *reader_, clock_, config_);
   // Scan numbers start from the clock, so they keep growing across restarts (a browser's
   // Last-Event-ID from before a restart then asks for nothing that was not sent).
-  const auto epoch_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            clock_.now().time_since_epoch())
-                            .count();
+  const auto epoch_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock_.now().time_since_epoch())
+          .count();
   scan_router_ = std::make_unique<api::ScanRouter>(ioc_.get_executor(),
                                                    static_cast<std::uint64_t>(epoch_ms) * 1000);
-  scanners_ = std::make_unique<ScannerService>(ioc_, *writes_, clock_, config_.devices, *scan_router_);
+  scanners_ =
+      std::make_unique<ScannerService>(ioc_, *writes_, clock_, config_.devices, *scan_router_);
   auto metrics = [this](std::string& out) {
     server_->append_metrics(out);
     writes_->append_metrics(out);

@@ -1,8 +1,8 @@
 #include "daemon/scanners.h"
 
-#include <boost/asio/use_awaitable.hpp>
 #include <unistd.h>
 
+#include <boost/asio/use_awaitable.hpp>
 #include <cstdlib>
 #include <span>
 
@@ -68,9 +68,8 @@ std::string scan_summary(const scanner::ScanEvent& scan) {
 
 }  // namespace
 
-ScannerService::ScannerService(asio::io_context& ioc, store::WriteQueue& writes,
-                               const Clock& clock, const DevicesConfig& config,
-                               api::ScanRouter& router)
+ScannerService::ScannerService(asio::io_context& ioc, store::WriteQueue& writes, const Clock& clock,
+                               const DevicesConfig& config, api::ScanRouter& router)
     : ioc_(ioc),
       writes_(writes),
       clock_(clock),
@@ -90,7 +89,8 @@ void ScannerService::start() {
   writes_.submit(
       [now](store::Connection& db) { return devices::release_scanner_rows(db, now); },
       [](Result<void> r) {
-        if (!r) log::warning("scanners: cannot mark last run's rows released: " + r.error().message);
+        if (!r)
+          log::warning("scanners: cannot mark last run's rows released: " + r.error().message);
       });
   discovery_ = std::make_unique<devices::UdevDiscovery>(
       ioc_.get_executor(),
@@ -154,7 +154,8 @@ std::unique_ptr<scanner::ScanSource> ScannerService::make_source(const DeviceInf
     if (devices::taken_by_usb_binding(info, config_.scanners)) return nullptr;
     return scanner::make_evdev_source(ex, info.devnode, scanner::WedgeOptions{});
   }
-  if (info.subsystem == "tty") return scanner::make_serial_source(ex, info.devnode, serial_options(*binding));
+  if (info.subsystem == "tty")
+    return scanner::make_serial_source(ex, info.devnode, serial_options(*binding));
   if (info.subsystem == "usb") {
     scanner::UsbHidOptions o;
     if (auto port = scanner::parse_usb_port_path(info.port)) o.port_path = *port;
@@ -175,9 +176,8 @@ void ScannerService::on_added(DeviceInfo info) {
   auto source = make_source(info, binding, transport);
   if (!source) return;
   const std::string description = source->describe();
-  devices::DeviceStatus* d = registry_.attach(std::move(info), transport,
-                                              binding ? binding->station : "",
-                                              binding ? binding->name : "");
+  devices::DeviceStatus* d = registry_.attach(
+      std::move(info), transport, binding ? binding->station : "", binding ? binding->name : "");
   if (!d) return;  // a duplicate arrival
   const std::string id = d->id;
   log::notice("scanners: " + id + " plugged in (" + description + ")" +
@@ -237,8 +237,10 @@ asio::awaitable<void> ScannerService::deliver(std::string id, scanner::ScanEvent
   store::WriteQueue::Change change = [snapshot](store::Connection& db) {
     return devices::save_scanner_row(db, snapshot);
   };
-  auto saved = co_await writes_.async_write(ioc_.get_executor(), std::move(change), asio::use_awaitable);
-  if (!saved) log::warning("scanners: cannot record a scan of " + id + ": " + saved.error().message);
+  auto saved =
+      co_await writes_.async_write(ioc_.get_executor(), std::move(change), asio::use_awaitable);
+  if (!saved)
+    log::warning("scanners: cannot record a scan of " + id + ": " + saved.error().message);
   if (station.empty()) {
     ++unrouted_;
     co_return;
@@ -252,10 +254,11 @@ asio::awaitable<void> ScannerService::deliver(std::string id, scanner::ScanEvent
 }
 
 void ScannerService::persist(const devices::DeviceStatus& d) {
-  writes_.submit([snapshot = d](store::Connection& db) { return devices::save_scanner_row(db, snapshot); },
-                 [id = d.id](Result<void> r) {
-                   if (!r) log::warning("scanners: cannot record " + id + ": " + r.error().message);
-                 });
+  writes_.submit(
+      [snapshot = d](store::Connection& db) { return devices::save_scanner_row(db, snapshot); },
+      [id = d.id](Result<void> r) {
+        if (!r) log::warning("scanners: cannot record " + id + ": " + r.error().message);
+      });
 }
 
 boost::json::array ScannerService::to_json() const {
@@ -264,7 +267,8 @@ boost::json::array ScannerService::to_json() const {
     boost::json::object o{{"id", d.id},
                           {"kind", "scanner"},
                           {"transport", d.transport},
-                          {"station", d.station.empty() ? boost::json::value(nullptr) : boost::json::value(d.station)},
+                          {"station", d.station.empty() ? boost::json::value(nullptr)
+                                                        : boost::json::value(d.station)},
                           {"state", state_name(d.state)},
                           {"since", d.since},
                           {"key", d.key},
@@ -281,7 +285,7 @@ boost::json::array ScannerService::to_json() const {
                           : boost::json::value(boost::json::object{{"at", d.last_event_at},
                                                                    {"what", d.last_event}});
     o["error"] = d.error ? boost::json::value(boost::json::object{{"code", d.error->code},
-                                                                 {"message", d.error->message}})
+                                                                  {"message", d.error->message}})
                          : boost::json::value(nullptr);
     out.push_back(std::move(o));
   }
@@ -293,7 +297,8 @@ void ScannerService::append_metrics(std::string& out) const {
   using metrics::append_sample;
   std::map<std::string, int> by_state;
   for (const auto& d : registry_.list()) ++by_state[std::string(state_name(d.state))];
-  append_header(out, "storeedge_scanners", "gauge", "Scanners known to the device layer, by state.");
+  append_header(out, "storeedge_scanners", "gauge",
+                "Scanners known to the device layer, by state.");
   for (const auto& [state, n] : by_state)
     append_sample(out, "storeedge_scanners", "state=\"" + state + "\"", n);
   append_header(out, "storeedge_scans_total", "counter", "Scans read from scanners.");

@@ -53,10 +53,12 @@ class ScanStream {
   ScanStream(int port, const std::string& token, const std::string& session,
              const std::string& last_event_id = "")
       : socket_(ioc_) {
-    asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port));
+    asio::ip::tcp::endpoint ep(asio::ip::make_address("127.0.0.1"),
+                               static_cast<unsigned short>(port));
     socket_.connect(ep);
-    std::string req = "GET /api/v1/scans/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
-                      token + "\r\nStoreEdge-Session: " + session + "\r\n";
+    std::string req =
+        "GET /api/v1/scans/stream HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+        "\r\nStoreEdge-Session: " + session + "\r\n";
     if (!last_event_id.empty()) req += "Last-Event-ID: " + last_event_id + "\r\n";
     req += "\r\n";
     asio::write(socket_, asio::buffer(req));
@@ -106,14 +108,17 @@ class ScannerRoutingTest : public DaemonTest {
                                                    "name = \"pack2-scanner\"\n"
                                                    "station = \"pack-station-2\"\n"
                                                    "transport = \"serial\"\n"
-                                                   "path = \"" << pty_.slave() << "\"\n"
+                                                   "path = \""
+                                                << pty_.slave()
+                                                << "\"\n"
                                                    "framing = \"cr\"\n";
     start({"--config", dir_.file("storeedged.toml")});
     manager_token_ = provision();
-    auto [code, out] = ctl({"devices", "enrol", "--id", "pack2", "--kind", "pack_station",
-                            "--name", "Pack station 2", "--station", "pack-station-2"});
+    auto [code, out] = ctl({"devices", "enrol", "--id", "pack2", "--kind", "pack_station", "--name",
+                            "Pack station 2", "--station", "pack-station-2"});
     ASSERT_EQ(code, 0) << out;
-    station_token_ = out.substr(out.rfind("dev_"), out.find('\n', out.rfind("dev_")) - out.rfind("dev_"));
+    station_token_ =
+        out.substr(out.rfind("dev_"), out.find('\n', out.rfind("dev_")) - out.rfind("dev_"));
     HttpClient c(port_);
     manager_session_ = sign_in(c, manager_token_, R"({"badge":"BADGE-M1","pin":"1234"})");
     station_session_ = sign_in(c, station_token_, R"({"badge":"BADGE-M1","pin":"1234"})");
@@ -158,7 +163,9 @@ TEST_F(ScannerRoutingTest, ScansGoLiveToTheAssociateAtTheStation) {
   EXPECT_EQ(ean.at("scan").at("gtin"), "04006381333931");
 
   // GS1-128 with a GS after the variable-length lot, split across two writes.
-  pty_.send("]C10109506000134352" "10LOT7\x1d");
+  pty_.send(
+      "]C10109506000134352"
+      "10LOT7\x1d");
   pty_.send("17261231\r");
   auto gs1 = stream.next_scan();
   ASSERT_FALSE(gs1.empty()) << stream.received();
@@ -199,7 +206,8 @@ TEST_F(ScannerRoutingTest, AScanWithNoOneAtTheStationIsKeptForAReconnectingStrea
   }
   pty_.send("]E05901234123457\r");
   const auto wait_undelivered = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (scanner("pack2-scanner").at("undelivered") != 1 && std::chrono::steady_clock::now() < wait_undelivered)
+  while (scanner("pack2-scanner").at("undelivered") != 1 &&
+         std::chrono::steady_clock::now() < wait_undelivered)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   auto listed = scanner("pack2-scanner");
   EXPECT_EQ(listed.at("undelivered"), 1);

@@ -56,8 +56,10 @@ TEST(Barcode, Gs1ElementStringsGiveTheirAi01) {
   EXPECT_EQ(gtins("]C1010590123412345717261231"), ean13);
   EXPECT_EQ(gtins("]d210LOT7\x1d"
                   "0105901234123457"),
-            ean13);                             // (01) after a GS
-  EXPECT_EQ(gtins("0105901234123457172612" "31"), ean13);  // no identifier, no GS
+            ean13);  // (01) after a GS
+  EXPECT_EQ(gtins("0105901234123457172612"
+                  "31"),
+            ean13);                            // no identifier, no GS
   EXPECT_EQ(gtins("01059012341234571"), V{});  // not an element string: a long SKU
   // A bracketed string with a wrong GTIN check digit is refused with the reason.
   auto bad = parse_item_code("(01)05901234123458");
