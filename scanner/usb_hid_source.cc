@@ -103,7 +103,9 @@ class UsbHidSource final : public ScanSource {
 
   Result<void> open() override {
     if (handle_) return {};
-    inbox_->released = false;
+    // A fresh inbox per session: a completion of the last session still on its way to the loop
+    // goes to the old one and is dropped there.
+    if (inbox_->released) inbox_ = std::make_shared<Inbox>(ex_);
     if (int r = libusb_init(&ctx_); r < 0) {
       ctx_ = nullptr;
       return usb_error(r, "libusb_init");
@@ -304,20 +306,21 @@ class UsbHidSource final : public ScanSource {
   }
 
   // On the event thread. Posts the result to the loop; the source outlives this call because
-  // release() joins the event thread before anything is freed.
+  // release() joins the event thread before anything is freed. The transfer is marked free
+  // before the post: the loop resubmits it as soon as it sees the completion.
   static void LIBUSB_CALL on_transfer(libusb_transfer* t) {
     auto* self = static_cast<UsbHidSource*>(t->user_data);
     Completion done{t->status, std::vector<std::uint8_t>(t->buffer, t->buffer + t->actual_length)};
-    std::weak_ptr<Inbox> inbox = self->inbox_;
-    asio::post(self->ex_, [inbox, done = std::move(done)]() mutable {
-      if (auto in = inbox.lock(); in && !in->released)
-        in->channel.try_send(boost::system::error_code{}, std::move(done));
-    });
     {
       std::lock_guard lock(self->mutex_);
       self->in_flight_ = false;
     }
     self->cancelled_.notify_all();
+    std::weak_ptr<Inbox> inbox = self->inbox_;
+    asio::post(self->ex_, [inbox, done = std::move(done)]() mutable {
+      if (auto in = inbox.lock(); in && !in->released)
+        in->channel.try_send(boost::system::error_code{}, std::move(done));
+    });
   }
 
   void handle_events() {
