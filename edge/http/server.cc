@@ -235,8 +235,11 @@ asio::awaitable<void> Server::stream_body(Stream& stream, Connection& conn, Repl
   ++streams_;
   while (!draining_) {
     conn.tcp->expires_never();
-    auto next = co_await (reply.stream() || stop.async_wait(kTuple));
-    if (next.index() != 0) break;  // shutting down
+    // A client of a stream sends nothing more: the socket turning readable means it closed
+    // (or broke the protocol), so the stream ends now rather than at its next write.
+    auto next = co_await (reply.stream() || stop.async_wait(kTuple) ||
+                          conn.tcp->socket().async_wait(tcp::socket::wait_read, kTuple));
+    if (next.index() != 0) break;  // shutting down, or the client went away
     auto& piece = std::get<0>(next);
     if (!piece) break;
     if (piece->empty()) continue;  // an empty chunk would end the body

@@ -128,7 +128,9 @@ class ScannerRoutingTest : public DaemonTest {
     HttpClient c(port_);
     auto r = c.get("/api/v1/devices", auth_headers(manager_token_, manager_session_));
     EXPECT_EQ(r.status, 200) << r.body;
-    for (const auto& s : r.json().at("scanners").as_array())
+    const auto listing = r.json();  // named: the loop must not iterate a temporary's array
+    if (!listing.is_object()) return {};
+    for (const auto& s : listing.at("scanners").as_array())
       if (s.at("id").as_string() == id) return s.as_object();
     return {};
   }
@@ -170,7 +172,7 @@ TEST_F(ScannerRoutingTest, ScansGoLiveToTheAssociateAtTheStation) {
   auto gs1 = stream.next_scan();
   ASSERT_FALSE(gs1.empty()) << stream.received();
   EXPECT_EQ(gs1.at("scan").at("hri"), "(01)09506000134352(10)LOT7(17)261231");
-  EXPECT_GT(gs1.at("seq").as_uint64(), ean.at("seq").as_uint64());
+  EXPECT_GT(gs1.at("seq").to_number<std::uint64_t>(), ean.at("seq").to_number<std::uint64_t>());
 
   // Bad data is still an event, carrying the error.
   pty_.send("]E04006381333932\r");
@@ -194,7 +196,7 @@ TEST_F(ScannerRoutingTest, AScanWithNoOneAtTheStationIsKeptForAReconnectingStrea
     ScanStream stream(port_, station_token_, station_session_);
     ASSERT_TRUE(stream.wait_for("event: hello"));
     pty_.send("]E04006381333931\r");
-    last_seen = stream.next_scan().at("seq").as_uint64();
+    last_seen = stream.next_scan().at("seq").to_number<std::uint64_t>();
   }
   // The stream is gone (the browser lost its connection); a scan comes meanwhile.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
