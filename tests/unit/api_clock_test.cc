@@ -30,8 +30,9 @@ class ApiClockTest : public ::testing::Test {
     const std::string now = format_rfc3339(clock_.now());
     ASSERT_TRUE(auth::insert_user(*writer, {"m1", "M", auth::Role::manager, std::nullopt, "1234"},
                                   auth::hash_pin("1234", 1000), now));
-    ASSERT_TRUE(auth::insert_device(*writer, {"hh1", "handheld", "HH", now, "test", std::nullopt, std::nullopt},
-                                    auth::sha256_hex(token_)));
+    ASSERT_TRUE(auth::insert_device(
+        *writer, {"hh1", "handheld", "HH", now, "test", std::nullopt, std::nullopt},
+        auth::sha256_hex(token_)));
     reader_ =
         std::make_unique<store::Connection>(std::move(*store::open_reader(dir_.path(), config_)));
     writes_ = std::make_unique<store::WriteQueue>(std::move(*writer), store::WriteQueueOptions{});

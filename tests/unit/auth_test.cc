@@ -99,7 +99,8 @@ TEST_F(IdentityTest, ValidationNamesTheField) {
             std::string::npos);
   EXPECT_NE(validate_new_user({"ok", "N", Role::lead, std::nullopt, "12"})->message.find("pin"),
             std::string::npos);
-  EXPECT_NE(validate_device({"d1", "toaster", "N", "", "", std::nullopt, std::nullopt})->message.find("kind"),
+  EXPECT_NE(validate_device({"d1", "toaster", "N", "", "", std::nullopt, std::nullopt})
+                ->message.find("kind"),
             std::string::npos);
 }
 
