@@ -250,9 +250,9 @@ int run(const Options& o) {
       daemon_figures.pct(0.99), daemon_figures.pct(0.99) <= 20.0 ? "met" : "NOT met",
       daemon_figures.pct(0.99) / baseline.pct(0.99), daemon_figures.pct(0.50) / baseline.pct(0.50));
   const std::string m = http("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-  const auto total = m.find("storeedge_scans_routed_total ");
+  const auto total = m.find("\nstoreedge_scans_routed_total ");
   if (total != std::string::npos)
-    std::printf("  daemon: %s", m.substr(total, m.find('\n', total) - total + 1).c_str());
+    std::printf("  daemon:%s", m.substr(total, m.find('\n', total + 1) - total + 1).c_str());
   daemon.stop(SIGTERM);
   return 0;
 }
