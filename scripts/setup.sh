@@ -17,10 +17,14 @@ packages=(
   libgtest-dev libgmock-dev
   # scanners: camera images (ZXing-cpp, JPEG, PNG), USB and udev
   libzxing-dev libjpeg62-turbo-dev libpng-dev libusb-1.0-0-dev libudev-dev
+  # labels and printing: cairo (PDF, PNG), libcups
+  libcairo2-dev libcups2-dev
   # real components used by the demo, the tests and the benchmarks
   mosquitto mosquitto-clients systemd wrk curl python3
   # scanner tests: zint draws test symbols, umockdev fakes USB, hidraw and evdev devices
   zint umockdev libumockdev-dev
+  # printing tests: a real cupsd with its backends, ippeveprinter (needs a system D-Bus), pdftoppm
+  cups cups-daemon cups-client cups-ipp-utils dbus poppler-utils
   # the handheld app's end-to-end test: headless Chromium driven by playwright-core under Node.js
   chromium nodejs
 )
