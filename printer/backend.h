@@ -1,0 +1,54 @@
+// A printer as the print queue drives it: what it can print, submitting a document, following the
+// job to completion, cancelling it. One interface, three backends (backends.h): a CUPS queue by
+// name, a driverless IPP Everywhere printer by URI, and raw TCP port 9100 for ZPL printers.
+//
+// Calls block on the network: the print queue makes them on the blocking pool, never on the loop.
+// One call at a time per backend object (thread-compatible, not thread-safe).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "printer/document.h"
+
+namespace storeedge::printer {
+
+struct PrinterCapabilities {
+  std::vector<DocumentFormat> formats;     // what it accepts, of the ones we render
+  std::vector<std::string> media;          // media names it supports ("oe_4x6-label_4x6in", …)
+  std::vector<int> resolutions_dpi;        // e.g. {203} or {300}; empty when it does not say
+  bool accepting = true;                   // printer-is-accepting-jobs
+  std::string state = "idle";              // idle | processing | stopped
+  std::vector<std::string> state_reasons;  // IPP printer-state-reasons, e.g. "media-empty"
+};
+
+// IPP job states (RFC 8011 §5.3.7), which CUPS uses too.
+enum class JobState { pending, held, processing, stopped, cancelled, aborted, completed };
+std::string_view job_state_name(JobState state);
+bool is_final(JobState state);  // cancelled, aborted, completed
+
+struct JobStatus {
+  JobState state = JobState::pending;
+  std::vector<std::string> reasons;  // IPP job-state-reasons
+  std::string message;               // job-printer-state-message, for people
+};
+
+class PrinterBackend {
+ public:
+  virtual ~PrinterBackend() = default;
+  // Errors: "printer_offline" (cannot connect), "printer_error" (the printer or server refused
+  // the request, with its words).
+  [[nodiscard]] virtual Result<PrinterCapabilities> capabilities() = 0;
+  // Sends the document as one job named `job_name`; returns the printer's job id ("" for a
+  // backend without jobs — raw 9100, where a complete send is completion). Errors:
+  // "printer_offline", "printer_not_accepting", "format_unsupported", "printer_error".
+  [[nodiscard]] virtual Result<std::string> submit(const Document& document,
+                                                   const std::string& job_name) = 0;
+  [[nodiscard]] virtual Result<JobStatus> status(const std::string& job_id) = 0;
+  [[nodiscard]] virtual Result<void> cancel(const std::string& job_id) = 0;
+  // For listings and logs: "cups zebra1 at 127.0.0.1:631", "raw 10.0.0.7:9100".
+  virtual std::string describe() const = 0;
+};
+
+}  // namespace storeedge::printer

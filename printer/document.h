@@ -1,0 +1,24 @@
+// What is sent to a printer: the bytes of one document in one format, with what the printer
+// needs to know to print it. Plain data shared by the label renderers and the printer backends.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace storeedge::printer {
+
+enum class DocumentFormat { zpl, pdf, png, pwg_raster };
+
+// The MIME type a printer advertises for the format ("application/vnd.zebra-zpl", …).
+std::string_view mime_type(DocumentFormat format);
+// "zpl", "pdf", "png", "pwg-raster".
+std::string_view format_name(DocumentFormat format);
+
+struct Document {
+  DocumentFormat format = DocumentFormat::zpl;
+  std::string bytes;
+  std::string media;  // the printer's media name, e.g. "oe_4x6-label_4x6in"; empty: its default
+  int copies = 1;
+};
+
+}  // namespace storeedge::printer
