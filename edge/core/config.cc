@@ -179,6 +179,105 @@ std::optional<std::string> set_scanners(const toml::node& n, Config& c) {
   return std::nullopt;
 }
 
+bool is_purpose(std::string_view p) {
+  return p == "bag_label" || p == "shipping_label" || p == "packing_slip" || p == "return_label" ||
+         p == "bin_label";
+}
+
+std::optional<std::string> set_printer_field(const std::string& key, const toml::node& n,
+                                             PrinterConfig& p) {
+  auto text = [&](std::string& out, std::size_t max) -> std::optional<std::string> {
+    auto v = n.value<std::string>();
+    if (!n.is_string() || !v || v->empty() || v->size() > max)
+      return key + " must be a string of 1-" + std::to_string(max) + " characters";
+    out = *v;
+    return std::nullopt;
+  };
+  if (key == "name" || key == "station") {
+    std::string& out = key == "name" ? p.name : p.station;
+    if (auto e = text(out, 64)) return e;
+    if (!is_identifier(out)) return key + " must be 1-64 characters of [A-Za-z0-9._:-]";
+    return std::nullopt;
+  }
+  if (key == "purposes") {
+    const auto* list = n.as_array();
+    if (!list || list->empty() || list->size() > 5)
+      return "purposes must be a list of 1-5 of bag_label, shipping_label, packing_slip, "
+             "return_label, bin_label";
+    p.purposes.clear();
+    for (const auto& item : *list) {
+      auto v = item.value<std::string>();
+      if (!item.is_string() || !v || !is_purpose(*v))
+        return "purposes: each one of bag_label, shipping_label, packing_slip, return_label, "
+               "bin_label";
+      p.purposes.push_back(*v);
+    }
+    return std::nullopt;
+  }
+  if (key == "backend") {
+    if (auto e = text(p.backend, 8)) return e;
+    if (p.backend != "cups" && p.backend != "ipp" && p.backend != "raw")
+      return "backend must be one of cups, ipp, raw";
+    return std::nullopt;
+  }
+  if (key == "queue") return text(p.queue, 127);
+  if (key == "server") return text(p.server, 255);
+  if (key == "host") return text(p.host, 255);
+  if (key == "media") return text(p.media, 127);
+  if (key == "uri") {
+    if (auto e = text(p.uri, 1024)) return e;
+    auto u = boost::urls::parse_uri(p.uri);
+    if (!u || (u->scheme() != "ipp" && u->scheme() != "ipps") || u->host().empty())
+      return "uri must be an ipp:// or ipps:// URI with a host";
+    return std::nullopt;
+  }
+  if (key == "port") {
+    auto v = n.value<std::int64_t>();
+    if (!n.is_integer() || !v || *v < 1 || *v > 65535) return "port must be 1-65535";
+    p.port = static_cast<std::uint16_t>(*v);
+    return std::nullopt;
+  }
+  if (key == "format") {
+    if (auto e = text(p.format, 8)) return e;
+    if (p.format != "zpl" && p.format != "pdf") return "format must be zpl or pdf";
+    return std::nullopt;
+  }
+  if (key == "dpi") {
+    auto v = n.value<std::int64_t>();
+    if (!n.is_integer() || !v || (*v != 203 && *v != 300)) return "dpi must be 203 or 300";
+    p.dpi = static_cast<int>(*v);
+    return std::nullopt;
+  }
+  return "unknown key '" + key + "'";
+}
+
+// [[printers.printer]] tables, each checked as a whole: a backend with what it needs, and
+// distinct names.
+std::optional<std::string> set_printers(const toml::node& n, Config& c) {
+  const auto* list = n.as_array();
+  if (!list || (!list->empty() && !list->is_array_of_tables()))
+    return "must be an array of tables ([[printers.printer]])";
+  if (list->size() > 64) return "at most 64 printers";
+  c.printing.printers.clear();
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string where = "[" + std::to_string(i) + "] ";
+    PrinterConfig p;
+    for (auto&& [k, v] : *list->get(i)->as_table())
+      if (auto e = set_printer_field(std::string(k.str()), v, p)) return where + *e;
+    if (p.name.empty()) return where + "needs a name";
+    if (p.purposes.empty()) return where + "needs purposes";
+    if (p.backend.empty()) return where + "needs a backend (cups, ipp or raw)";
+    if (p.backend == "cups" && p.queue.empty()) return where + "a cups printer needs its queue";
+    if (p.backend == "ipp" && p.uri.empty()) return where + "an ipp printer needs its uri";
+    if (p.backend == "raw" && p.host.empty()) return where + "a raw printer needs its host";
+    if (p.backend == "raw" && p.format != "zpl") return where + "a raw printer takes zpl only";
+    for (const auto& other : c.printing.printers)
+      if (other.name == p.name) return where + "the name '" + p.name + "' is used twice";
+    c.printing.printers.push_back(std::move(p));
+  }
+  return std::nullopt;
+}
+
 const std::map<std::string, KeySpec>& key_table() {
   using std::chrono::hours;
   using std::chrono::milliseconds;
@@ -220,6 +319,7 @@ const std::map<std::string, KeySpec>& key_table() {
       {"devices.queue_limit",
        {false, int_key(&Config::devices, &DevicesConfig::queue_limit, 1, 10'000)}},
       {"devices.scanner", {false, set_scanners}},
+      {"printers.printer", {false, set_printers}},
       {"http.listen",
        {false,
         [](const toml::node& n, Config& c) -> std::optional<std::string> {

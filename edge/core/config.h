@@ -76,6 +76,28 @@ struct DevicesConfig {
   std::vector<ScannerBinding> scanners;
 };
 
+// A printer the print queue sends to ([[printers.printer]]): what it prints (its purposes),
+// where it stands, and how to reach it. See docs/printing.md.
+struct PrinterConfig {
+  std::string name;     // identifier, e.g. "desk-zebra"
+  std::string station;  // where it stands; "" = anywhere
+  std::vector<std::string>
+      purposes;         // bag_label | shipping_label | packing_slip | return_label | bin_label
+  std::string backend;  // cups | ipp | raw
+  std::string queue;    // cups: the queue's name
+  std::string server;   // cups: "host:port"; "" = the local cupsd
+  std::string uri;      // ipp: ipp://host:port/ipp/print
+  std::string host;     // raw: the printer's address
+  std::uint16_t port = 9100;   // raw
+  std::string format = "zpl";  // zpl | pdf: what labels are rendered as for it
+  int dpi = 203;               // zpl: 203 or 300
+  std::string media;           // the printer's media name; "" = its default
+};
+
+struct PrintingConfig {
+  std::vector<PrinterConfig> printers;
+};
+
 struct DatabaseConfig {
   std::uint32_t write_queue_limit = 10'000;
   std::uint32_t max_group_size = 1'000;
@@ -91,6 +113,7 @@ struct Config {
   SyncConfig sync;
   FulfilConfig fulfil;
   DevicesConfig devices;
+  PrintingConfig printing;
   log::Level log_level = log::Level::info;
   HttpConfig http;
   AuthConfig auth;

@@ -360,10 +360,24 @@ CREATE TABLE scanners (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 6: the print queue follows each job to its printer: which printer, the attempts and
+// when to try again, the printer's own job id, why it waits, and who asked for a reprint.
+constexpr std::string_view kV6 = R"sql(
+ALTER TABLE print_jobs ADD COLUMN printer TEXT;
+ALTER TABLE print_jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE print_jobs ADD COLUMN next_attempt_at TEXT;
+ALTER TABLE print_jobs ADD COLUMN printer_job TEXT;
+ALTER TABLE print_jobs ADD COLUMN reason TEXT;
+ALTER TABLE print_jobs ADD COLUMN updated_at TEXT;
+ALTER TABLE print_jobs ADD COLUMN reprint_of INTEGER REFERENCES print_jobs (job_id);
+ALTER TABLE print_jobs ADD COLUMN requested_by TEXT;
+CREATE INDEX print_jobs_by_state ON print_jobs (state, job_id);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> all = {kV1, kV2, kV3, kV4, kV5};
+  static const std::vector<std::string_view> all = {kV1, kV2, kV3, kV4, kV5, kV6};
   return all;
 }
 
