@@ -40,11 +40,11 @@ bool is_print_job_state(std::string_view s);
 [[nodiscard]] Result<std::vector<PrintJob>> sent_print_jobs(store::Connection& db, int limit);
 [[nodiscard]] Result<std::optional<PrintJob>> find_print_job(store::Connection& db,
                                                              std::int64_t id);
-// Newest first; `state` filters; `before` pages (job ids below it).
+// Newest first; `state` filters; `limit` rows from `offset`.
 [[nodiscard]] Result<std::vector<PrintJob>> list_print_jobs(store::Connection& db,
                                                             std::optional<std::string> state,
-                                                            std::optional<std::int64_t> before,
-                                                            int limit);
+                                                            std::int64_t limit,
+                                                            std::int64_t offset);
 
 // Moves a job between states; `expected` guards against a concurrent change (a cancel while it
 // was being sent): "conflict" when the job is not in that state any more.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "api/scan_router.h"
+#include "printer/print_jobs.h"
 #include "auth/identity.h"
 #include "auth/signin_limiter.h"
 #include "core/blocking_pool.h"
@@ -72,6 +73,11 @@ struct ApiDeps {
   ScanRouter* scans = nullptr;
   // The scanners the device layer knows, as JSON (GET /api/v1/devices); empty without one.
   std::function<boost::json::array()> scanners;
+  // The print queue: the printers as JSON, "a job was committed", "cancel this job at its
+  // printer"; empty without printers.
+  std::function<boost::json::array()> printers;
+  std::function<void()> print_wake;
+  std::function<void(const printer::PrintJob&)> print_cancel;
 };
 
 class Api {
@@ -125,6 +131,9 @@ class Api {
   awaitable<Response> patch_device(Call&);
   awaitable<Response> delete_device(Call&);
   awaitable<Response> get_scan_stream(Call&);
+  awaitable<Response> get_print_jobs(Call&);
+  awaitable<Response> post_print_job_reprint(Call&);
+  awaitable<Response> post_print_job_cancel(Call&);
   awaitable<Response> get_audit(Call&);
   awaitable<Response> get_allocations(Call&);
   awaitable<Response> get_allocation(Call&);

@@ -96,7 +96,7 @@ int Daemon::run() {
   auto scanners = [this] { return scanners_->to_json(); };
   api_ = std::make_unique<api::Api>(api::ApiDeps{ioc_, *reader_, *writes_, *pool_, clock_, config_,
                                                  metrics, sync_status, order_lookup,
-                                                 scan_router_.get(), scanners});
+                                                 scan_router_.get(), scanners, {}, {}, {}});
   server_ = std::make_unique<http::Server>(
       ioc_, config_.http,
       [this](const http::Request& req, const http::RequestInfo& info) {
