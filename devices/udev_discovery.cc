@@ -1,5 +1,6 @@
 #include "devices/udev_discovery.h"
 
+#include <fcntl.h>
 #include <libudev.h>
 #include <unistd.h>
 
@@ -112,9 +113,17 @@ Result<void> UdevDiscovery::start() {
     udev_monitor_filter_add_match_subsystem_devtype(monitor_, s, nullptr);
   if (udev_monitor_enable_receiving(monitor_) < 0)
     return make_error("udev_unavailable", "cannot receive udev events");
+  // The loop owns a duplicate of the monitor's socket (libudev closes its own); close-on-exec
+  // like the original, so no child process inherits it.
+  const int fd = ::fcntl(udev_monitor_get_fd(monitor_), F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) return make_error("udev_unavailable", "cannot duplicate the udev monitor socket");
   boost::system::error_code ec;
-  socket_.assign(::dup(udev_monitor_get_fd(monitor_)), ec);
-  if (ec) return make_error("udev_unavailable", "udev monitor socket: " + ec.message());
+  socket_.assign(fd, ec);
+  if (ec) {
+    ::close(fd);
+    return make_error("udev_unavailable", "udev monitor socket: " + ec.message());
+  }
+  hotplug_ = ::access("/run/udev/control", F_OK) == 0;  // the test libudev makes, too
   wait_for_events();
 
   udev_enumerate* en = udev_enumerate_new(udev_);

@@ -36,6 +36,11 @@ class UdevDiscovery {
   [[nodiscard]] Result<void> start();
   void stop();
 
+  // After start(): whether arrivals and removals will be heard. libudev's monitor hears nothing
+  // when udev's daemon is not running (no /run/udev/control: a container); the devices present
+  // at start are still reported.
+  bool hotplug() const { return hotplug_; }
+
  private:
   void wait_for_events();
   void on_readable();
@@ -44,6 +49,7 @@ class UdevDiscovery {
   struct udev* udev_ = nullptr;
   struct udev_monitor* monitor_ = nullptr;
   boost::asio::posix::stream_descriptor socket_;
+  bool hotplug_ = false;
 };
 
 // The DeviceInfo of a udev device node; nullopt for nodes the device layer does not use (input

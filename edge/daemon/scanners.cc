@@ -100,6 +100,10 @@ void ScannerService::start() {
     log::warning("scanners: no device discovery (" + r.error().message +
                  "); scanners plugged into this box will not be used");
     discovery_.reset();
+  } else if (!discovery_->hotplug()) {
+    log::warning(
+        "scanners: udev is not running (no /run/udev/control): the scanners plugged in now are "
+        "used, but plugging in or out is not followed");
   }
   attach_path_bindings();
   arm_path_check();

@@ -2,6 +2,7 @@
 // Honeywell's HID POS interface, a keyboard's, and builders of 64-byte scanned data reports.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -75,6 +76,30 @@ inline std::vector<std::vector<std::uint8_t>> honeywell_scan(std::string_view ai
     out.push_back(honeywell_report(aim, piece, !data.empty()));
   } while (!data.empty());
   return out;
+}
+
+// A umockdev ioctl file for an emulated hidraw node: it answers HIDIOCGRDESCSIZE and
+// HIDIOCGRDESC with `descriptor` and, when `enable`, accepts Honeywell's enable feature report.
+inline std::string hidraw_ioctls(const std::string& node,
+                                 const std::vector<std::uint8_t>& descriptor, bool enable = true) {
+  static const char* digits = "0123456789ABCDEF";
+  auto hex = [](auto first, auto last) {
+    std::string out;
+    for (; first != last; ++first) {
+      out.push_back(digits[*first >> 4]);
+      out.push_back(digits[*first & 15]);
+    }
+    return out;
+  };
+  const auto size = static_cast<std::uint32_t>(descriptor.size());
+  std::vector<std::uint8_t> rdesc(4 + 4096, 0);  // struct hidraw_report_descriptor
+  for (int i = 0; i < 4; ++i) rdesc[i] = static_cast<std::uint8_t>(size >> (8 * i));
+  std::copy(descriptor.begin(), descriptor.end(), rdesc.begin() + 4);
+  std::string text = "@DEV " + node + "\n";
+  text += "HIDIOCGRDESCSIZE 0 " + hex(rdesc.begin(), rdesc.begin() + 4) + "\n";
+  text += "HIDIOCGRDESC 0 " + hex(rdesc.begin(), rdesc.end()) + "\n";
+  if (enable) text += "HIDIOCSFEATURE 2 FE01\n";
+  return text;
 }
 
 }  // namespace storeedge::testing

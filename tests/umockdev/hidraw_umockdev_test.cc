@@ -27,15 +27,8 @@ class HidrawUmockdev : public ::testing::Test {
 
   // The ioctls the scanner answers: its descriptor, and the enable report it accepts.
   void answer_ioctls(const std::vector<std::uint8_t>& descriptor, bool enable = true) {
-    const auto size = static_cast<std::uint32_t>(descriptor.size());
-    std::vector<std::uint8_t> rdesc(4 + 4096, 0);  // struct hidraw_report_descriptor
-    for (int i = 0; i < 4; ++i) rdesc[i] = static_cast<std::uint8_t>(size >> (8 * i));
-    std::copy(descriptor.begin(), descriptor.end(), rdesc.begin() + 4);
-    std::string text = "@DEV " + kNode + "\n";
-    text += "HIDIOCGRDESCSIZE 0 " + testing::hex({rdesc.begin(), rdesc.begin() + 4}) + "\n";
-    text += "HIDIOCGRDESC 0 " + testing::hex(rdesc) + "\n";
-    if (enable) text += "HIDIOCSFEATURE 2 FE01\n";
-    bed_.load_ioctl(kNode, bed_.write_file("hidraw.ioctl", text));
+    bed_.load_ioctl(
+        kNode, bed_.write_file("hidraw.ioctl", testing::hidraw_ioctls(kNode, descriptor, enable)));
   }
 
   void replay(const std::vector<std::vector<std::uint8_t>>& reports) {

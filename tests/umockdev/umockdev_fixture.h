@@ -1,10 +1,9 @@
-// An in-process umockdev testbed for the scanner transport tests and a loop that drives a
-// ScanSource. The binary must run with libumockdev-preload (umockdev-wrapper); see
+// For the scanner transport tests: the in-process umockdev testbed, script lines and a loop that
+// drives a ScanSource. The binary must run with libumockdev-preload (umockdev-wrapper); see
 // tests/umockdev/CMakeLists.txt.
 #pragma once
 
 #include <gtest/gtest.h>
-#include <umockdev.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -12,65 +11,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "scanner/source.h"
+#include "umockdev/testbed.h"
 
 namespace storeedge::testing {
-
-class Testbed {
- public:
-  Testbed() : bed_(umockdev_testbed_new()) {
-    scratch_ = std::filesystem::path(umockdev_testbed_get_root_dir(bed_)) / "test-files";
-    std::filesystem::create_directories(scratch_);
-  }
-  ~Testbed() { g_object_unref(bed_); }  // removes its temp dir, with scratch_
-  Testbed(const Testbed&) = delete;
-  Testbed& operator=(const Testbed&) = delete;
-
-  UMockdevTestbed* get() { return bed_; }
-
-  void add_from_file(const std::string& path) {
-    GError* error = nullptr;
-    ASSERT_TRUE(umockdev_testbed_add_from_file(bed_, path.c_str(), &error))
-        << (error ? error->message : "");
-  }
-
-  std::string write_file(const std::string& name, const std::string& text) {
-    const auto path = scratch_ / name;
-    std::ofstream(path, std::ios::binary) << text;
-    return path.string();
-  }
-
-  void load_ioctl(const std::string& dev, const std::string& file) {
-    GError* error = nullptr;
-    ASSERT_TRUE(umockdev_testbed_load_ioctl(bed_, dev.c_str(), file.c_str(), &error))
-        << (error ? error->message : "");
-  }
-
-  void load_script(const std::string& dev, const std::string& file) {
-    GError* error = nullptr;
-    ASSERT_TRUE(umockdev_testbed_load_script(bed_, dev.c_str(), file.c_str(), &error))
-        << (error ? error->message : "");
-  }
-
- private:
-  UMockdevTestbed* bed_;
-  std::filesystem::path scratch_;
-};
-
-inline std::string hex(const std::vector<std::uint8_t>& bytes) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string out;
-  for (auto b : bytes) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 15]);
-  }
-  return out;
-}
 
 // A umockdev script "r" line: bytes <= 32 and '^' escaped as the script format says.
 inline std::string script_read(const std::vector<std::uint8_t>& bytes) {
