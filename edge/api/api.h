@@ -15,7 +15,6 @@
 #include <vector>
 
 #include "api/scan_router.h"
-#include "printer/print_jobs.h"
 #include "auth/identity.h"
 #include "auth/signin_limiter.h"
 #include "core/blocking_pool.h"
@@ -25,6 +24,7 @@
 #include "fulfil/work.h"
 #include "http/message.h"
 #include "http/server.h"
+#include "printer/print_jobs.h"
 #include "store/write_queue.h"
 
 namespace storeedge::api {

@@ -18,21 +18,22 @@ json::value opt(const std::optional<std::string>& s) {
 }
 
 json::object print_job_json(const printer::PrintJob& j) {
-  return json::object{{"id", j.id},
-                      {"kind", j.kind},
-                      {"allocation", opt(j.allocation_id)},
-                      {"package", opt(j.package)},
-                      {"state", j.state},
-                      {"printer", opt(j.printer)},
-                      {"printer_job", opt(j.printer_job)},
-                      {"reason", opt(j.reason)},
-                      {"attempts", j.attempts},
-                      {"next_attempt_at", opt(j.next_attempt_at)},
-                      {"created_at", j.created_at},
-                      {"updated_at", j.updated_at},
-                      {"done_at", opt(j.done_at)},
-                      {"reprint_of", j.reprint_of ? json::value(*j.reprint_of) : json::value(nullptr)},
-                      {"requested_by", opt(j.requested_by)}};
+  return json::object{
+      {"id", j.id},
+      {"kind", j.kind},
+      {"allocation", opt(j.allocation_id)},
+      {"package", opt(j.package)},
+      {"state", j.state},
+      {"printer", opt(j.printer)},
+      {"printer_job", opt(j.printer_job)},
+      {"reason", opt(j.reason)},
+      {"attempts", j.attempts},
+      {"next_attempt_at", opt(j.next_attempt_at)},
+      {"created_at", j.created_at},
+      {"updated_at", j.updated_at},
+      {"done_at", opt(j.done_at)},
+      {"reprint_of", j.reprint_of ? json::value(*j.reprint_of) : json::value(nullptr)},
+      {"requested_by", opt(j.requested_by)}};
 }
 
 }  // namespace
@@ -54,11 +55,12 @@ awaitable<Response> Api::get_print_jobs(Call& call) {
   for (std::size_t i = 0; i < jobs->size() && static_cast<int>(i) < page->limit; ++i)
     items.push_back(print_job_json((*jobs)[i]));
   json::value next = nullptr;
-  if (static_cast<int>(jobs->size()) > page->limit) next = std::to_string(page->offset + page->limit);
-  co_return http::json_response(
-      Status::ok, {{"items", std::move(items)},
-                   {"next", next},
-                   {"printers", deps_.printers ? deps_.printers() : json::array{}}});
+  if (static_cast<int>(jobs->size()) > page->limit)
+    next = std::to_string(page->offset + page->limit);
+  co_return http::json_response(Status::ok,
+                                {{"items", std::move(items)},
+                                 {"next", next},
+                                 {"printers", deps_.printers ? deps_.printers() : json::array{}}});
 }
 
 awaitable<Response> Api::post_print_job_reprint(Call& call) {
