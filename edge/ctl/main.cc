@@ -13,6 +13,7 @@
 #include "auth/identity.h"
 #include "auth/secrets.h"
 #include "core/clock.h"
+#include "ctl/print_commands.h"
 #include "ctl/restore_command.h"
 #include "ctl/scan_command.h"
 #include "ctl/sync_commands.h"
@@ -36,6 +37,8 @@ const char* const kUsage =
     "  devices set-station --id ID [--station STATION]  (no --station: clears it)\n"
     "  devices revoke --id ID\n"
     "  audit [--limit N]\n"
+    "  print-jobs [list] [--state STATE] [--limit N]   (the print queue, newest first)\n"
+    "  print-jobs reprint --id N | print-jobs cancel --id N\n"
     "  sync status               (OMS sync: epochs, applied, outbox, quarantine, exceptions)\n"
     "  sync quarantine [--limit N | --id N]   (refused down messages; --id shows one payload)\n"
     "  sync exceptions [--limit N | --seq N]  (up messages the OMS nacked)\n"
@@ -68,6 +71,10 @@ std::optional<std::string> check_flags(const Args& a) {
       {{"devices", "set-station"}, {"id", "station"}},
       {{"devices", "revoke"}, {"id"}},
       {{"audit"}, {"limit"}},
+      {{"print-jobs"}, {"state", "limit"}},
+      {{"print-jobs", "list"}, {"state", "limit"}},
+      {{"print-jobs", "reprint"}, {"id"}},
+      {{"print-jobs", "cancel"}, {"id"}},
       {{"sync", "status"}, {}},
       {{"sync", "quarantine"}, {"limit", "id"}},
       {{"sync", "exceptions"}, {"limit", "seq"}},
@@ -245,6 +252,9 @@ int run(const Args& a, store::Connection& db, const Config& config) {
     return 0;
   }
   if (!w.empty() && w[0] == "sync") return ctl::run_sync(w, a.flags, db);
+  if (!w.empty() && w.front() == "print-jobs")
+    return ctl::run_print_jobs({w.begin() + 1, w.end()}, a.flags, db, now, operator_name(),
+                               std::cout);
   if (w == std::vector<std::string>{"audit"}) {
     int limit = 50;
     if (a.flags.contains("limit")) {
