@@ -1,7 +1,8 @@
 // The three printer backends (backend.h): a CUPS queue, a driverless IPP Everywhere printer and
 // raw TCP 9100. Each object owns its own connection and is used by one call at a time, on the
-// blocking pool. Beyond backend.h's codes, status()/cancel() of an unknown job give
-// "job_not_found", and the raw backend's stalled sends and unconfirmed endings "printer_timeout".
+// blocking pool. Beyond backend.h's codes: submit() of an empty document or of copies outside
+// 1..999 gives "invalid_document", status()/cancel() of an unknown job "job_not_found", and the
+// raw backend's stalled sends and unconfirmed endings "printer_timeout".
 #pragma once
 
 #include <chrono>

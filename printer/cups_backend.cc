@@ -121,6 +121,9 @@ class CupsBackend final : public PrinterBackend {
   Result<http_t*> connection() {
     if (!valid_queue_name(queue_))
       return make_error("printer_error", "not a CUPS queue name: '" + queue_ + "'");
+    if (server_.host.empty() ||
+        (server_.host.front() != '/' && (server_.port < 1 || server_.port > 65535)))
+      return make_error("printer_error", "not a CUPS server address: '" + describe() + "'");
     if (http_) return http_.get();
     http_.reset(httpConnect2(server_.host.c_str(), server_.port, nullptr, AF_UNSPEC,
                              HTTP_ENCRYPTION_IF_REQUESTED, 1, static_cast<int>(timeout_.count()),

@@ -101,7 +101,16 @@ Result<int> parse_job_id(const std::string& job_id) {
   return id;
 }
 
+Result<void> check_document(const Document& document) {
+  if (document.bytes.empty()) return make_error("invalid_document", "the document is empty");
+  if (document.copies < 1 || document.copies > kMaxCopies)
+    return make_error("invalid_document", "copies must be 1 to " + std::to_string(kMaxCopies) +
+                                              ", not " + std::to_string(document.copies));
+  return {};
+}
+
 Result<void> check_printable(const PrinterCapabilities& caps, const Document& document) {
+  if (auto valid = check_document(document); !valid) return valid.error();
   if (std::find(caps.formats.begin(), caps.formats.end(), document.format) == caps.formats.end()) {
     std::vector<std::string> names;
     for (auto f : caps.formats) names.emplace_back(format_name(f));

@@ -54,6 +54,12 @@ Result<void> cancel_job(http_t* http, const IppTarget& target, int job_id);
 // A job id as the backends hand it out (a positive decimal integer); else "job_not_found".
 Result<int> parse_job_id(const std::string& job_id);
 
+// The most copies a backend sends of one document.
+constexpr int kMaxCopies = 999;
+// Refuses a document no printer should get: no bytes, or copies outside 1..kMaxCopies
+// ("invalid_document").
+Result<void> check_document(const Document& document);
+
 // Refuses a document the printer cannot take: a format it does not list → "format_unsupported";
 // not accepting jobs or stopped → "printer_not_accepting" (with its state reasons).
 Result<void> check_printable(const PrinterCapabilities& caps, const Document& document);

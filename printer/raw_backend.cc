@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "printer/backends.h"
+#include "printer/ipp_requests.h"
 
 namespace storeedge::printer {
 
@@ -68,13 +69,13 @@ class RawBackend final : public PrinterBackend {
   }
 
   Result<std::string> submit(const Document& document, const std::string&) override {
+    if (auto valid = check_document(document); !valid) return valid.error();
     if (document.format != DocumentFormat::zpl)
       return make_error("format_unsupported", "a raw port takes zpl only, not " +
                                                   std::string(format_name(document.format)));
     auto socket = connect();
     if (!socket) return socket.error();
-    const int copies = document.copies > 1 ? document.copies : 1;
-    for (int i = 0; i < copies; ++i)
+    for (int i = 0; i < document.copies; ++i)
       if (auto sent = send_all(socket->fd(), document.bytes); !sent) return sent.error();
     if (auto closed = finish(socket->fd()); !closed) return closed.error();
     return std::string();

@@ -234,6 +234,9 @@ TEST(CupsBackend, UnknownQueueIsAPrinterError) {
   auto bad_name = make_cups_backend("no/such", cups.server())->capabilities();
   ASSERT_FALSE(bad_name);
   EXPECT_EQ(bad_name.error().code, "printer_error");
+  auto bad_server = make_cups_backend("zebra1", "127.0.0.1:http")->capabilities();
+  ASSERT_FALSE(bad_server);
+  EXPECT_EQ(bad_server.error().code, "printer_error");
 }
 
 // IPP Everywhere --------------------------------------------------------------------------------
@@ -337,6 +340,10 @@ TEST(RawBackend, ListenerGetsTheBytes) {
   auto pdf = backend->submit(document(DocumentFormat::pdf, small_pdf()), "pdf");
   ASSERT_FALSE(pdf);
   EXPECT_EQ(pdf.error().code, "format_unsupported");
+  auto empty = backend->submit(document(DocumentFormat::zpl, ""), "empty");
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, "invalid_document");
+  EXPECT_EQ(printer.jobs().size(), 3u);
 }
 
 TEST(RawBackend, NobodyListeningIsOffline) {

@@ -112,6 +112,15 @@ TEST(IppRequests, CheckPrintable) {
   PrinterCapabilities caps;
   caps.formats = {DocumentFormat::pdf};
   Document doc;
+  doc.format = DocumentFormat::pdf;
+  EXPECT_EQ(check_printable(caps, doc).error().code, "invalid_document");  // no bytes
+  doc.bytes = "%PDF-";
+  for (int copies : {0, -1, kMaxCopies + 1}) {
+    doc.copies = copies;
+    EXPECT_EQ(check_printable(caps, doc).error().code, "invalid_document") << copies;
+  }
+  doc.copies = kMaxCopies;
+  EXPECT_TRUE(check_printable(caps, doc));
   doc.format = DocumentFormat::zpl;
   EXPECT_EQ(check_printable(caps, doc).error().code, "format_unsupported");
   doc.format = DocumentFormat::pdf;
