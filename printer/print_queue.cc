@@ -223,6 +223,12 @@ asio::awaitable<bool> PrintQueue::send(Worker& w, PrintJob job) {
     } else {
       next = {"sent", std::nullopt, **result, std::nullopt, std::nullopt, false, false};
     }
+  } else if (result->error().code == "printer_timeout") {
+    // The bytes went out but the printer never confirmed: it may have printed. A person decides.
+    ++failed_;
+    next = {"unknown", std::nullopt, std::nullopt,
+            result->error().message + "; look at the printer, then reprint or cancel",
+            std::nullopt, false, false};
   } else if (is_transient(result->error().code)) {
     ++retries_;
     w.status = result->error().message;
@@ -261,6 +267,19 @@ asio::awaitable<void> PrintQueue::follow_sent(Worker& w) {
     auto status = co_await on_pool<Result<JobStatus>>(std::move(ask));
     if (!status) co_return;
     w.checked_at = now();
+    if (!*status && status->error().code == "job_not_found") {
+      // The printer (or CUPS, restarted without its history) forgot the job: whether it printed
+      // is not known any more.
+      JobUpdate lost{"unknown", std::nullopt, std::nullopt,
+                     "the printer no longer knows job " + *job.printer_job +
+                         "; look at the printer, then reprint or cancel",
+                     std::nullopt, false, false};
+      std::function<Result<void>(store::Connection&)> forget = [&, lost](store::Connection& db) {
+        return update_print_job(db, job.id, "sent", lost, now());
+      };
+      co_await commit(std::move(forget));
+      continue;
+    }
     if (!*status) {
       w.status = status->error().message;
       co_return;  // the printer (server) is unreachable: ask again next round
