@@ -58,6 +58,7 @@ class PageLayout {
 
  private:
   enum class Placement { centred, right };
+  void add_box(const BoxElement& box);
   Result<PlacedSymbol> place(Placement placement, Symbology symbology, std::string data,
                              std::vector<Gs1Field> gs1, double y,
                              std::initializer_list<double> modules_mm, double height_mm, double x0,
