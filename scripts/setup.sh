@@ -17,8 +17,9 @@ packages=(
   libgtest-dev libgmock-dev
   # scanners: camera images (ZXing-cpp, JPEG, PNG), USB and udev
   libzxing-dev libjpeg62-turbo-dev libpng-dev libusb-1.0-0-dev libudev-dev
-  # labels and printing: cairo (PDF, PNG), libcups
-  libcairo2-dev libcups2-dev
+  # labels and printing: cairo (PDF, PNG), libzint (GS1 Data Matrix, which ZXing 1.4 cannot
+  # write), libcups
+  libcairo2-dev libzint-dev libcups2-dev
   # real components used by the demo, the tests and the benchmarks
   mosquitto mosquitto-clients systemd wrk curl python3
   # scanner tests: zint draws test symbols, umockdev fakes USB, hidraw and evdev devices

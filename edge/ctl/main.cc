@@ -13,6 +13,7 @@
 #include "auth/identity.h"
 #include "auth/secrets.h"
 #include "core/clock.h"
+#include "ctl/label_command.h"
 #include "ctl/print_commands.h"
 #include "ctl/restore_command.h"
 #include "ctl/scan_command.h"
@@ -46,7 +47,14 @@ const char* const kUsage =
     "  restore --from BACKUP     (with storeedged stopped: the backup replaces the database,\n"
     "                            which is kept aside; starts a new up epoch, docs/operations.md)\n"
     "  scan decode FILE...       (barcodes in JPEG/PNG images, one JSON object per line;\n"
-    "                            needs no database or daemon)\n";
+    "                            needs no database or daemon)\n"
+    "  label render --kind bag|shipping|packing-slip|return|bin --format zpl|pdf|png\n"
+    "               [--dpi 203|300] [--page a4|letter] [--out FILE]\n"
+    "               [--order ID] [--customer NAME] [--location LOC] [--bag N] [--bags N]\n"
+    "               [--sscc 18DIGITS] [--tracking NO] [--weight GRAMS] [--sku SKU]\n"
+    "               [--description TEXT] [--return-id ID] [--lines N]\n"
+    "                            (a sample label with these fields overridden, to standard\n"
+    "                            output or FILE; needs no database or daemon)\n";
 
 struct Args {
   std::vector<std::string> words;
@@ -80,6 +88,7 @@ std::optional<std::string> check_flags(const Args& a) {
       {{"sync", "exceptions"}, {"limit", "seq"}},
       {{"restore"}, {"from"}},
       {{"backup"}, {"to"}},
+      {{"label", "render"}, ctl::label_render_flags()},
   };
   auto it = allowed.find(a.words);
   if (it == allowed.end()) return "unknown command";
@@ -311,6 +320,8 @@ int main(int argc, char** argv) {
     return ctl::run_scan_decode({a.words.begin() + 2, a.words.end()}, std::cout);
   }
   if (auto bad = check_flags(a)) return usage_error(*bad);
+  if (a.words == std::vector<std::string>{"label", "render"})
+    return ctl::run_label_render(a.flags, std::cout, std::cerr);
   auto config = load_config(config_file, overrides);
   if (!config) return fail(config.error());
   const std::string dir = resolve_state_dir(*config);
