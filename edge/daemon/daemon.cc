@@ -76,11 +76,13 @@ int Daemon::run() {
                                                    static_cast<std::uint64_t>(epoch_ms) * 1000);
   scanners_ =
       std::make_unique<ScannerService>(ioc_, *writes_, clock_, config_.devices, *scan_router_);
+  printing_ = std::make_unique<Printing>(ioc_, *writes_, *reader_, clock_, config_);
   auto metrics = [this](std::string& out) {
     server_->append_metrics(out);
     writes_->append_metrics(out);
     sync_->append_metrics(out);
     scanners_->append_metrics(out);
+    printing_->queue().append_metrics(out);
   };
   auto sync_status = [this] {
     const auto f = sync_->figures();
@@ -96,7 +98,12 @@ int Daemon::run() {
   auto scanners = [this] { return scanners_->to_json(); };
   api_ = std::make_unique<api::Api>(api::ApiDeps{ioc_, *reader_, *writes_, *pool_, clock_, config_,
                                                  metrics, sync_status, order_lookup,
-                                                 scan_router_.get(), scanners, {}, {}, {}});
+                                                 scan_router_.get(), scanners,
+                                                 [this] { return printing_->queue().printers_json(); },
+                                                 [this] { printing_->queue().wake(); },
+                                                 [this](const printer::PrintJob& job) {
+                                                   printing_->queue().cancel_at_printer(job);
+                                                 }});
   server_ = std::make_unique<http::Server>(
       ioc_, config_.http,
       [this](const http::Request& req, const http::RequestInfo& info) {
@@ -127,12 +134,14 @@ int Daemon::run() {
   // The OMS link connects in the background; no broker is a normal, offline state.
   sync_->start();
   scanners_->start();
+  printing_->start();
   systemd::notify("READY=1\nSTATUS=" + status_line());
   ioc_.run();
 
   server_.reset();
   api_.reset();
   scanners_.reset();
+  printing_.reset();
   sync_.reset();
   pool_->stop();
   writes_->stop();
@@ -169,6 +178,7 @@ void Daemon::begin_shutdown() {
   probe_timer_.cancel();
   sync_->stop();
   scanners_->stop();
+  printing_->stop();
   server_->shutdown(config_.http.shutdown_grace, [this] {
     // Everything the server acknowledged is committed; the remaining queue drains in stop().
     signals_.cancel();

@@ -12,6 +12,7 @@
 #include "core/blocking_pool.h"
 #include "core/clock.h"
 #include "core/config.h"
+#include "daemon/printing.h"
 #include "daemon/scanners.h"
 #include "http/server.h"
 #include "store/state_dir.h"
@@ -55,6 +56,7 @@ class Daemon {
   std::unique_ptr<sync::SyncEngine> sync_;
   std::unique_ptr<api::ScanRouter> scan_router_;
   std::unique_ptr<ScannerService> scanners_;
+  std::unique_ptr<Printing> printing_;
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<http::Server> server_;
   std::string listen_address_;

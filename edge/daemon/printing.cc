@@ -1,0 +1,46 @@
+#include "daemon/printing.h"
+
+#include "daemon/print_documents.h"
+#include "printer/backends.h"
+
+namespace storeedge::daemon {
+
+namespace {
+
+std::unique_ptr<printer::PrinterBackend> make_backend(const PrinterConfig& p) {
+  if (p.backend == "cups") return printer::make_cups_backend(p.queue, p.server);
+  if (p.backend == "ipp") return printer::make_ipp_backend(p.uri);
+  return printer::make_raw_backend(p.host, p.port);
+}
+
+std::vector<printer::Printer> printers_of(const Config& config) {
+  std::vector<printer::Printer> out;
+  for (const auto& p : config.printing.printers) out.push_back({p, make_backend(p)});
+  return out;
+}
+
+}  // namespace
+
+// One thread per printer (up to 4): a printer that takes its time to time out keeps only its
+// own jobs waiting.
+Printing::Printing(boost::asio::io_context& ioc, store::WriteQueue& writes,
+                   store::Connection& reader, const Clock& clock, const Config& config)
+    : pool_(std::clamp<std::size_t>(config.printing.printers.size(), 1, 4), 64),
+      queue_(std::make_unique<printer::PrintQueue>(ioc, writes, reader, pool_, clock,
+                                                   printers_of(config),
+                                                   make_job_renderer(config.store))) {}
+
+Printing::~Printing() {
+  stop();
+  pool_.stop();
+}
+
+void Printing::start() {
+  queue_->start();
+}
+
+void Printing::stop() {
+  queue_->stop();
+}
+
+}  // namespace storeedge::daemon
