@@ -69,9 +69,9 @@ Result<std::optional<PrintJob>> find_print_job(store::Connection& db, std::int64
 Result<std::vector<PrintJob>> list_print_jobs(store::Connection& db,
                                               std::optional<std::string> state, std::int64_t limit,
                                               std::int64_t offset) {
-  return select(db,
-                "WHERE (?1 IS NULL OR state = ?1) ORDER BY job_id DESC LIMIT ?2 OFFSET ?3",
-                [&](store::Statement& s) { s.bind_optional(1, state).bind(2, limit).bind(3, offset); });
+  return select(
+      db, "WHERE (?1 IS NULL OR state = ?1) ORDER BY job_id DESC LIMIT ?2 OFFSET ?3",
+      [&](store::Statement& s) { s.bind_optional(1, state).bind(2, limit).bind(3, offset); });
 }
 
 Result<void> update_print_job(store::Connection& db, std::int64_t id, std::string_view expected,

@@ -226,9 +226,10 @@ asio::awaitable<bool> PrintQueue::send(Worker& w, PrintJob job) {
   } else if (result->error().code == "printer_timeout") {
     // The bytes went out but the printer never confirmed: it may have printed. A person decides.
     ++failed_;
-    next = {"unknown", std::nullopt, std::nullopt,
-            result->error().message + "; look at the printer, then reprint or cancel",
-            std::nullopt, false, false};
+    next = {"unknown",    std::nullopt,
+            std::nullopt, result->error().message + "; look at the printer, then reprint or cancel",
+            std::nullopt, false,
+            false};
   } else if (is_transient(result->error().code)) {
     ++retries_;
     w.status = result->error().message;
@@ -270,10 +271,14 @@ asio::awaitable<void> PrintQueue::follow_sent(Worker& w) {
     if (!*status && status->error().code == "job_not_found") {
       // The printer (or CUPS, restarted without its history) forgot the job: whether it printed
       // is not known any more.
-      JobUpdate lost{"unknown", std::nullopt, std::nullopt,
+      JobUpdate lost{"unknown",
+                     std::nullopt,
+                     std::nullopt,
                      "the printer no longer knows job " + *job.printer_job +
                          "; look at the printer, then reprint or cancel",
-                     std::nullopt, false, false};
+                     std::nullopt,
+                     false,
+                     false};
       std::function<Result<void>(store::Connection&)> forget = [&, lost](store::Connection& db) {
         return update_print_job(db, job.id, "sent", lost, now());
       };

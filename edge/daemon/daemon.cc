@@ -96,14 +96,11 @@ int Daemon::run() {
     sync_->lookup_order(std::move(query), std::move(done));
   };
   auto scanners = [this] { return scanners_->to_json(); };
-  api_ = std::make_unique<api::Api>(api::ApiDeps{ioc_, *reader_, *writes_, *pool_, clock_, config_,
-                                                 metrics, sync_status, order_lookup,
-                                                 scan_router_.get(), scanners,
-                                                 [this] { return printing_->queue().printers_json(); },
-                                                 [this] { printing_->queue().wake(); },
-                                                 [this](const printer::PrintJob& job) {
-                                                   printing_->queue().cancel_at_printer(job);
-                                                 }});
+  api_ = std::make_unique<api::Api>(api::ApiDeps{
+      ioc_, *reader_, *writes_, *pool_, clock_, config_, metrics, sync_status, order_lookup,
+      scan_router_.get(), scanners, [this] { return printing_->queue().printers_json(); },
+      [this] { printing_->queue().wake(); },
+      [this](const printer::PrintJob& job) { printing_->queue().cancel_at_printer(job); }});
   server_ = std::make_unique<http::Server>(
       ioc_, config_.http,
       [this](const http::Request& req, const http::RequestInfo& info) {

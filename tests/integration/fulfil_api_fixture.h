@@ -12,13 +12,15 @@ class FulfilApiTest : public SyncTest {
  protected:
   void SetUp() override {
     SyncTest::SetUp();
-    ASSERT_TRUE(start_store());
+    ASSERT_TRUE(start_store(store_args()));
     send_snapshot();
     ASSERT_TRUE(wait_up("ack", through(7)));
     token_ = provision("S042");
     HttpClient c(port_);
     session_ = sign_in(c, token_, R"({"badge":"BADGE-M1","pin":"1234"})");
   }
+  // Extra command-line arguments for storeedged (a test's --config).
+  virtual std::vector<std::string> store_args() { return {}; }
   HttpResult post(const std::string& target, const std::string& body, const std::string& key = "") {
     auto h = auth_headers(token_, session_);
     if (!key.empty()) h["Idempotency-Key"] = key;
