@@ -36,8 +36,8 @@ class ApiClockTest : public ::testing::Test {
     reader_ =
         std::make_unique<store::Connection>(std::move(*store::open_reader(dir_.path(), config_)));
     writes_ = std::make_unique<store::WriteQueue>(std::move(*writer), store::WriteQueueOptions{});
-    api_ = std::make_unique<Api>(
-        ApiDeps{ioc_, *reader_, *writes_, pool_, clock_, config_, {}, {}, {}, nullptr, {}, {}, {}, {}});
+    api_ = std::make_unique<Api>(ApiDeps{
+        ioc_, *reader_, *writes_, pool_, clock_, config_, {}, {}, {}, nullptr, {}, {}, {}, {}});
     server_ = std::make_unique<http::Server>(
         ioc_, config_.http,
         [this](const http::Request& r, const http::RequestInfo& i) { return api_->handle(r, i); },
