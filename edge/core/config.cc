@@ -86,15 +86,47 @@ std::optional<std::string> set_listen(std::string_view text, HttpConfig& http) {
   return std::nullopt;
 }
 
+// A string of 1..max characters for `key` of a [[table]], or why not.
+std::optional<std::string> text_value(const std::string& key, const toml::node& n, std::string& out,
+                                      std::size_t max) {
+  auto v = n.value<std::string>();
+  if (!n.is_string() || !v || v->empty() || v->size() > max)
+    return key + " must be a string of 1-" + std::to_string(max) + " characters";
+  out = *v;
+  return std::nullopt;
+}
+
+std::optional<std::string> identifier_value(const std::string& key, const toml::node& n,
+                                            std::string& out) {
+  if (auto e = text_value(key, n, out, 64)) return e;
+  if (!is_identifier(out)) return key + " must be 1-64 characters of [A-Za-z0-9._:-]";
+  return std::nullopt;
+}
+
+// Each table of an array of tables ([[name]]) read into a T by `set_field`, then checked as a
+// whole by `check` (which sees the ones before it); errors start with the table's index.
+template <class T, class SetField, class Check>
+std::optional<std::string> read_tables(const toml::node& n, std::string_view name, std::size_t max,
+                                       std::vector<T>& out, SetField set_field, Check check) {
+  const auto* list = n.as_array();
+  if (!list || (!list->empty() && !list->is_array_of_tables()))
+    return "must be an array of tables ([[" + std::string(name) + "]])";
+  if (list->size() > max) return "at most " + std::to_string(max) + " tables";
+  out.clear();
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const std::string where = "[" + std::to_string(i) + "] ";
+    T item;
+    for (auto&& [k, v] : *list->get(i)->as_table())
+      if (auto e = set_field(std::string(k.str()), v, item)) return where + *e;
+    if (auto e = check(item, i, out)) return where + *e;
+    out.push_back(std::move(item));
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> set_binding_field(const std::string& key, const toml::node& n,
                                              ScannerBinding& b) {
-  auto text = [&](std::string& out, std::size_t max) -> std::optional<std::string> {
-    auto v = n.value<std::string>();
-    if (!n.is_string() || !v || v->empty() || v->size() > max)
-      return key + " must be a string of 1-" + std::to_string(max) + " characters";
-    out = *v;
-    return std::nullopt;
-  };
+  auto text = [&](std::string& out, std::size_t max) { return text_value(key, n, out, max); };
   auto hex16 = [&](std::optional<std::uint16_t>& out) -> std::optional<std::string> {
     auto v = n.value<std::string>();
     unsigned value = 0;
@@ -107,12 +139,8 @@ std::optional<std::string> set_binding_field(const std::string& key, const toml:
     }
     return key + " must be 4 hex digits, e.g. \"0c2e\"";
   };
-  if (key == "name" || key == "station") {
-    std::string& out = key == "name" ? b.name : b.station;
-    if (auto p = text(out, 64)) return p;
-    if (!is_identifier(out)) return key + " must be 1-64 characters of [A-Za-z0-9._:-]";
-    return std::nullopt;
-  }
+  if (key == "name" || key == "station")
+    return identifier_value(key, n, key == "name" ? b.name : b.station);
   if (key == "transport") {
     if (auto p = text(b.transport, 16)) return p;
     if (b.transport != "hidraw" && b.transport != "usb" && b.transport != "evdev" &&
@@ -156,27 +184,19 @@ std::optional<std::string> set_binding_field(const std::string& key, const toml:
 // [[devices.scanner]] tables: each one a binding; checked as a whole (a transport and a way to
 // find the device), and no two bindings may share a name.
 std::optional<std::string> set_scanners(const toml::node& n, Config& c) {
-  const auto* list = n.as_array();
-  if (!list || (!list->empty() && !list->is_array_of_tables()))
-    return "must be an array of tables ([[devices.scanner]])";
-  if (list->size() > 256) return "at most 256 scanners";
-  c.devices.scanners.clear();
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const std::string where = "[" + std::to_string(i) + "] ";
-    ScannerBinding b;
-    for (auto&& [k, v] : *list->get(i)->as_table())
-      if (auto p = set_binding_field(std::string(k.str()), v, b)) return where + *p;
-    if (b.station.empty()) return where + "needs a station";
-    if (b.transport.empty()) return where + "needs a transport (hidraw, usb, evdev or serial)";
-    if (!b.vid && b.path.empty()) return where + "needs vid (with pid) or path to find the device";
-    if (b.vid.has_value() != b.pid.has_value()) return where + "vid and pid go together";
-    if (b.transport == "usb" && !b.vid) return where + "a usb scanner is found by vid and pid";
+  auto check = [](ScannerBinding& b, std::size_t i,
+                  const std::vector<ScannerBinding>& before) -> std::optional<std::string> {
+    if (b.station.empty()) return "needs a station";
+    if (b.transport.empty()) return "needs a transport (hidraw, usb, evdev or serial)";
+    if (!b.vid && b.path.empty()) return "needs vid (with pid) or path to find the device";
+    if (b.vid.has_value() != b.pid.has_value()) return "vid and pid go together";
+    if (b.transport == "usb" && !b.vid) return "a usb scanner is found by vid and pid";
     if (b.name.empty()) b.name = b.station + "-scanner-" + std::to_string(i + 1);
-    for (const auto& other : c.devices.scanners)
-      if (other.name == b.name) return where + "the name '" + b.name + "' is used twice";
-    c.devices.scanners.push_back(std::move(b));
-  }
-  return std::nullopt;
+    for (const auto& other : before)
+      if (other.name == b.name) return "the name '" + b.name + "' is used twice";
+    return std::nullopt;
+  };
+  return read_tables(n, "devices.scanner", 256, c.devices.scanners, set_binding_field, check);
 }
 
 bool is_purpose(std::string_view p) {
@@ -186,19 +206,9 @@ bool is_purpose(std::string_view p) {
 
 std::optional<std::string> set_printer_field(const std::string& key, const toml::node& n,
                                              PrinterConfig& p) {
-  auto text = [&](std::string& out, std::size_t max) -> std::optional<std::string> {
-    auto v = n.value<std::string>();
-    if (!n.is_string() || !v || v->empty() || v->size() > max)
-      return key + " must be a string of 1-" + std::to_string(max) + " characters";
-    out = *v;
-    return std::nullopt;
-  };
-  if (key == "name" || key == "station") {
-    std::string& out = key == "name" ? p.name : p.station;
-    if (auto e = text(out, 64)) return e;
-    if (!is_identifier(out)) return key + " must be 1-64 characters of [A-Za-z0-9._:-]";
-    return std::nullopt;
-  }
+  auto text = [&](std::string& out, std::size_t max) { return text_value(key, n, out, max); };
+  if (key == "name" || key == "station")
+    return identifier_value(key, n, key == "name" ? p.name : p.station);
   if (key == "purposes") {
     const auto* list = n.as_array();
     if (!list || list->empty() || list->size() > 5)
@@ -254,28 +264,20 @@ std::optional<std::string> set_printer_field(const std::string& key, const toml:
 // [[printers.printer]] tables, each checked as a whole: a backend with what it needs, and
 // distinct names.
 std::optional<std::string> set_printers(const toml::node& n, Config& c) {
-  const auto* list = n.as_array();
-  if (!list || (!list->empty() && !list->is_array_of_tables()))
-    return "must be an array of tables ([[printers.printer]])";
-  if (list->size() > 64) return "at most 64 printers";
-  c.printing.printers.clear();
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const std::string where = "[" + std::to_string(i) + "] ";
-    PrinterConfig p;
-    for (auto&& [k, v] : *list->get(i)->as_table())
-      if (auto e = set_printer_field(std::string(k.str()), v, p)) return where + *e;
-    if (p.name.empty()) return where + "needs a name";
-    if (p.purposes.empty()) return where + "needs purposes";
-    if (p.backend.empty()) return where + "needs a backend (cups, ipp or raw)";
-    if (p.backend == "cups" && p.queue.empty()) return where + "a cups printer needs its queue";
-    if (p.backend == "ipp" && p.uri.empty()) return where + "an ipp printer needs its uri";
-    if (p.backend == "raw" && p.host.empty()) return where + "a raw printer needs its host";
-    if (p.backend == "raw" && p.format != "zpl") return where + "a raw printer takes zpl only";
-    for (const auto& other : c.printing.printers)
-      if (other.name == p.name) return where + "the name '" + p.name + "' is used twice";
-    c.printing.printers.push_back(std::move(p));
-  }
-  return std::nullopt;
+  auto check = [](PrinterConfig& p, std::size_t,
+                  const std::vector<PrinterConfig>& before) -> std::optional<std::string> {
+    if (p.name.empty()) return "needs a name";
+    if (p.purposes.empty()) return "needs purposes";
+    if (p.backend.empty()) return "needs a backend (cups, ipp or raw)";
+    if (p.backend == "cups" && p.queue.empty()) return "a cups printer needs its queue";
+    if (p.backend == "ipp" && p.uri.empty()) return "an ipp printer needs its uri";
+    if (p.backend == "raw" && p.host.empty()) return "a raw printer needs its host";
+    if (p.backend == "raw" && p.format != "zpl") return "a raw printer takes zpl only";
+    for (const auto& other : before)
+      if (other.name == p.name) return "the name '" + p.name + "' is used twice";
+    return std::nullopt;
+  };
+  return read_tables(n, "printers.printer", 64, c.printing.printers, set_printer_field, check);
 }
 
 const std::map<std::string, KeySpec>& key_table() {
