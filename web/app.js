@@ -10,6 +10,7 @@ import * as pickup from './screens-pickup.js';
 import * as pack from './screens-pack.js';
 import * as stock from './screens-stock.js';
 import * as batch from './screens-batch.js';
+import * as print from './screens-print.js';
 
 const screens = {
   setup: start.setup, signin: start.signin, home: start.home,
@@ -19,6 +20,7 @@ const screens = {
   putbacks: stock.putbacks, putback: stock.putback, expired: stock.expired,
   count: stock.count, approvals: stock.approvals, inventory: stock.inventory,
   batch: batch.choose, batchpick: batch.pick,
+  printjobs: print.printJobs,
 };
 // Screens reachable without a signed-in associate.
 const OPEN = new Set(['setup', 'signin']);

@@ -3,6 +3,7 @@ import { api, enc } from './api.js';
 import * as feedback from './feedback.js';
 import { scanField } from './scan.js';
 import { h, busyButton, due, KIND, STATE } from './ui.js';
+import { followLabel } from './screens-print.js';
 
 const PICKABLE = ['open', 'accepted', 'picking'];
 
@@ -236,7 +237,9 @@ export function stage(params, nav) {
   const id = params.id;
   const msg = h('div.msg', { hidden: true });
   const done = h('div.finished', { hidden: true });
+  const label = h('p.printline', { hidden: true });
   let staged = false;
+  let stopLabel = () => {};
   // Picked from a batch: back to the batch for its next order; else on to the queue.
   const fromBatch = nav.below() === 'batchpick';
   const next = h('button.primary', { type: 'button', onclick: () => {
@@ -250,16 +253,19 @@ export function stage(params, nav) {
       () => api.post(`/api/v1/allocations/${enc(id)}/stage`, { location }),
       (r) => {
         feedback.ok(`Ready at ${r.staging_location}`);
-        feedback.say(msg, 'ok', `Order ${r.allocation.order} is ready for the customer at ${r.staging_location}. A bag label is printing.`);
+        feedback.say(msg, 'ok', `Order ${r.allocation.order} is ready for the customer at ${r.staging_location}.${staged ? '' : ' A bag label is queued.'}`);
         done.hidden = false;
         done.replaceChildren(h('span.label', 'Staged at'), h('p.big', r.staging_location), h('p.sub', 'Scan another location to move it.'));
         next.textContent = fromBatch ? 'Back to the batch' : 'Next order';
+        // Staging queued the bag label (moving it later does not print another): how it goes.
+        if (!staged) stopLabel = followLabel(label, id, nav);
         staged = true;
       }),
   });
   const el = h('section.screen.stage',
     h('p.lead', `Put order ${params.order || id} in a pickup location, then scan the location’s label.`),
-    scan, msg, done, h('div.actions', next));
+    scan, msg, done, label, h('div.actions', next));
   el.title = 'Stage';
+  el.leave = () => stopLabel();
   return el;
 }

@@ -122,6 +122,7 @@ const TASKS = [
   { screen: 'expired', label: 'Expired orders', hint: 'Not collected in time' },
   { screen: 'count', label: 'Count a bin', hint: 'Cycle count' },
   { screen: 'inventory', label: 'Find an item', hint: 'Stock and bins' },
+  { screen: 'printjobs', label: 'Print jobs', hint: 'Labels, printers, reprint' },
   { screen: 'approvals', label: 'Approve counts', hint: 'For leads', role: 'lead' },
 ];
 
