@@ -21,7 +21,8 @@ struct PrintQueue::Worker {
   asio::steady_timer wake;
   std::string status = "not contacted yet";  // "ready", or why the printer cannot print
   std::string checked_at;
-  std::deque<std::string> cancels;  // printer job ids to cancel at the printer
+  std::chrono::steady_clock::time_point next_check{};  // an idle printer's status is re-read then
+  std::deque<std::string> cancels;                     // printer job ids to cancel at the printer
   bool handles(const PrintJob& job) const {
     const auto& p = printer.config.purposes;
     return std::find(p.begin(), p.end(), job.kind) != p.end() &&
@@ -138,6 +139,7 @@ asio::awaitable<void> PrintQueue::run(Worker& w) {
     co_await send_due(w);
     co_await follow_sent(w);
     if (stopped_) break;
+    co_await check_idle(w);
     w.wake.expires_after(options_.poll);
     co_await w.wake.async_wait(asio::as_tuple(use_awaitable));
   }
@@ -208,6 +210,7 @@ asio::awaitable<bool> PrintQueue::send(Worker& w, PrintJob job) {
   };
   auto result = co_await on_pool<Result<std::string>>(std::move(submit));
   w.checked_at = now();
+  w.next_check = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   JobUpdate next;
   bool ok = true;
   if (!result) {
@@ -255,6 +258,28 @@ asio::awaitable<bool> PrintQueue::send(Worker& w, PrintJob job) {
     log::warning("printing: job " + id + ": " + c.error().message);
   }
   co_return ok;
+}
+
+// Every 30 s without a job, the printer's status is read again, so the listing shows a printer
+// that came back (or went away) before a job finds out.
+asio::awaitable<void> PrintQueue::check_idle(Worker& w) {
+  const auto at = std::chrono::steady_clock::now();
+  if (at < w.next_check) co_return;
+  w.next_check = at + std::chrono::seconds(30);
+  std::function<Result<PrinterCapabilities>()> ask = [backend = w.printer.backend.get()] {
+    return backend->capabilities();
+  };
+  auto caps = co_await on_pool<Result<PrinterCapabilities>>(std::move(ask));
+  if (!caps) co_return;
+  w.checked_at = now();
+  if (!*caps)
+    w.status = caps->error().message;
+  else if (!(*caps)->accepting)
+    w.status = "not accepting jobs";
+  else if ((*caps)->state == "stopped")
+    w.status = "stopped (" + joined((*caps)->state_reasons) + ")";
+  else
+    w.status = "ready";
 }
 
 asio::awaitable<void> PrintQueue::follow_sent(Worker& w) {

@@ -65,6 +65,7 @@ class PrintQueue {
   boost::asio::awaitable<void> run(Worker& w);
   boost::asio::awaitable<void> send_due(Worker& w);
   boost::asio::awaitable<void> follow_sent(Worker& w);
+  boost::asio::awaitable<void> check_idle(Worker& w);
   boost::asio::awaitable<bool> send(Worker& w, PrintJob job);
   boost::asio::awaitable<Result<void>> commit(std::function<Result<void>(store::Connection&)> fn);
   template <class T>
