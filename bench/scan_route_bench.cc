@@ -252,7 +252,7 @@ int run(const Options& o) {
   const std::string m = http("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   const auto total = m.find("\nstoreedge_scans_routed_total ");
   if (total != std::string::npos)
-    std::printf("  daemon:%s", m.substr(total, m.find('\n', total + 1) - total + 1).c_str());
+    std::printf("  daemon: %s", m.substr(total + 1, m.find('\n', total + 1) - total).c_str());
   daemon.stop(SIGTERM);
   return 0;
 }
