@@ -8,7 +8,8 @@ namespace {
 
 constexpr std::string_view kColumns =
     "job_id, kind, allocation_id, package, state, printer, printer_job, reason, next_attempt_at,"
-    " done_at, attempts, created_at, COALESCE(updated_at, created_at), reprint_of, requested_by";
+    " done_at, attempts, created_at, COALESCE(updated_at, created_at), reprint_of, requested_by,"
+    " station";
 
 PrintJob read_job(const store::Statement& st) {
   PrintJob j;
@@ -27,6 +28,7 @@ PrintJob read_job(const store::Statement& st) {
   j.updated_at = st.column_text(12);
   if (st.column_optional(13)) j.reprint_of = st.column_int(13);
   j.requested_by = st.column_optional(14);
+  j.station = st.column_optional(15);
   return j;
 }
 
@@ -97,8 +99,8 @@ Result<std::int64_t> reprint_print_job(store::Connection& db, std::int64_t id,
                                        std::string_view requested_by, std::string_view now) {
   auto st = db.prepare(
       "INSERT INTO print_jobs (kind, allocation_id, package, state, created_at, updated_at,"
-      " reprint_of, requested_by)"
-      " SELECT kind, allocation_id, package, 'pending', ?2, ?2, job_id, ?3 FROM print_jobs"
+      " reprint_of, requested_by, station)"
+      " SELECT kind, allocation_id, package, 'pending', ?2, ?2, job_id, ?3, station FROM print_jobs"
       " WHERE job_id = ?1");
   if (!st) return st.error();
   (*st)->bind(1, id).bind(2, now).bind(3, requested_by);

@@ -29,6 +29,7 @@ struct PrintJob {
   std::string created_at, updated_at;
   std::optional<std::int64_t> reprint_of;
   std::optional<std::string> requested_by;
+  std::optional<std::string> station;  // where the action that made it happened
 };
 
 bool is_print_job_state(std::string_view s);

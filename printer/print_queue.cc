@@ -23,10 +23,9 @@ struct PrintQueue::Worker {
   std::string checked_at;
   std::chrono::steady_clock::time_point next_check{};  // an idle printer's status is re-read then
   std::deque<std::string> cancels;                     // printer job ids to cancel at the printer
-  bool handles(const PrintJob& job) const {
+  bool prints(const std::string& kind) const {
     const auto& p = printer.config.purposes;
-    return std::find(p.begin(), p.end(), job.kind) != p.end() &&
-           (!job.printer || *job.printer == printer.config.name);
+    return std::find(p.begin(), p.end(), kind) != p.end();
   }
 };
 
@@ -104,6 +103,18 @@ void PrintQueue::cancel_at_printer(const PrintJob& job) {
     }
 }
 
+// A job goes to a printer that prints its kind; when the job has a station and a printer for its
+// kind stands there, to that one; once a printer has tried it, it stays with that printer.
+bool PrintQueue::takes(const Worker& w, const PrintJob& job) const {
+  if (!w.prints(job.kind)) return false;
+  if (job.printer) return *job.printer == w.printer.config.name;
+  if (!job.station) return true;
+  if (w.printer.config.station == *job.station) return true;
+  for (const auto& other : workers_)
+    if (other->prints(job.kind) && other->printer.config.station == *job.station) return false;
+  return true;
+}
+
 std::string PrintQueue::later(std::int64_t attempts) const {
   const auto shift = std::min<std::int64_t>(std::max<std::int64_t>(attempts - 1, 0), 10);
   const auto wait = std::min(options_.retry_max, options_.retry_min * (std::int64_t{1} << shift));
@@ -153,7 +164,7 @@ asio::awaitable<void> PrintQueue::send_due(Worker& w) {
   }
   for (auto& job : *due) {
     if (stopped_) co_return;
-    if (!w.handles(job)) continue;
+    if (!takes(w, job)) continue;
     if (!co_await send(w, std::move(job))) co_return;  // the printer cannot take more now
   }
 }

@@ -72,6 +72,7 @@ class PrintQueue {
   boost::asio::awaitable<std::optional<T>> on_pool(std::function<T()> fn);
   std::string now() const { return format_rfc3339(clock_.now()); }
   std::string later(std::int64_t attempts) const;
+  bool takes(const Worker& w, const PrintJob& job) const;
   void park_unprintable_kinds();
 
   boost::asio::io_context& ioc_;

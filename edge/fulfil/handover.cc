@@ -36,7 +36,7 @@ std::optional<std::string> pickup_code(const Allocation& a) {
 }  // namespace
 
 Result<Allocation> stage(Connection& db, const std::string& id, const std::string& location,
-                         const Actor&, std::string_view at) {
+                         const Actor& who, std::string_view at) {
   auto a = load_for_pickup(db, id);
   if (!a) return a;
   if (a->state == "ready") {  // moved to another staging location: no new fact
@@ -56,10 +56,12 @@ Result<Allocation> stage(Connection& db, const std::string& id, const std::strin
                " updated_at = ?3 WHERE allocation_id = ?1",
                [&](store::Statement& s) { s.bind(1, id).bind(2, location).bind(3, at); });
   if (!r) return r.error();
-  r = run(db,
-          "INSERT INTO print_jobs (kind, allocation_id, state, created_at)"
-          " VALUES ('bag_label', ?1, 'pending', ?2)",
-          [&](store::Statement& s) { s.bind(1, id).bind(2, at); });
+  r = run(
+      db,
+      "INSERT INTO print_jobs (kind, allocation_id, state, created_at, station)"
+      " VALUES ('bag_label', ?1, 'pending', ?2,"
+      " (SELECT station FROM devices WHERE device_id = ?3))",
+      [&](store::Statement& s) { s.bind(1, id).bind(2, at).bind(3, who.device_id.value_or("")); });
   if (!r) return r.error();
   auto seq = sync::enqueue(db, "allocation.ready",
                            {{"allocation", id}, {"staging_location", location}}, at);

@@ -361,7 +361,8 @@ CREATE TABLE scanners (
 )sql";
 
 // Version 6: the print queue follows each job to its printer: which printer, the attempts and
-// when to try again, the printer's own job id, why it waits, and who asked for a reprint.
+// when to try again, the printer's own job id, why it waits, who asked for a reprint, and the
+// station of the device whose action made it (its printer there is preferred).
 constexpr std::string_view kV6 = R"sql(
 ALTER TABLE print_jobs ADD COLUMN printer TEXT;
 ALTER TABLE print_jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
@@ -371,6 +372,7 @@ ALTER TABLE print_jobs ADD COLUMN reason TEXT;
 ALTER TABLE print_jobs ADD COLUMN updated_at TEXT;
 ALTER TABLE print_jobs ADD COLUMN reprint_of INTEGER REFERENCES print_jobs (job_id);
 ALTER TABLE print_jobs ADD COLUMN requested_by TEXT;
+ALTER TABLE print_jobs ADD COLUMN station TEXT;
 CREATE INDEX print_jobs_by_state ON print_jobs (state, job_id);
 )sql";
 

@@ -85,14 +85,24 @@ class PrintQueueTest : public ::testing::Test {
     writes_->stop();
   }
 
-  void start(std::vector<std::string> purposes = {"bag_label"}) {
+  void start(std::vector<std::string> purposes = {"bag_label"}, bool second_printer = false) {
     Printer p;
     p.config.name = "desk-zebra";
-    p.config.purposes = std::move(purposes);
+    p.config.station = "pickup-desk";
+    p.config.purposes = purposes;
     p.config.backend = "raw";
     p.backend = std::make_unique<ScriptedPrinter>(script_);
     std::vector<Printer> printers;
     printers.push_back(std::move(p));
+    if (second_printer) {
+      Printer back;
+      back.config.name = "back-zebra";
+      back.config.station = "backroom";
+      back.config.purposes = purposes;
+      back.config.backend = "raw";
+      back.backend = std::make_unique<ScriptedPrinter>(script_);
+      printers.push_back(std::move(back));
+    }
     Renderer render = [](store::Connection&, const PrintJob& job,
                          const PrinterConfig&) -> Result<std::function<Result<Document>()>> {
       if (job.allocation_id && *job.allocation_id == "BROKEN")
@@ -112,16 +122,17 @@ class PrintQueueTest : public ::testing::Test {
   }
 
   std::int64_t add_job(const std::string& kind, const std::string& allocation = "A-1",
-                       const std::string& state = "pending") {
+                       const std::string& state = "pending",
+                       std::optional<std::string> station = std::nullopt) {
     std::int64_t id = 0;
     std::promise<void> done;
     writes_->submit(
         [&](store::Connection& db) -> Result<void> {
           auto st = db.prepare(
-              "INSERT INTO print_jobs (kind, allocation_id, state, created_at) VALUES (?1, ?2, ?3,"
-              " '2026-01-01T00:00:00.000Z')");
+              "INSERT INTO print_jobs (kind, allocation_id, state, created_at, station) VALUES"
+              " (?1, ?2, ?3, '2026-01-01T00:00:00.000Z', ?4)");
           if (!st) return st.error();
-          (*st)->bind(1, kind).bind(2, allocation).bind(3, state);
+          (*st)->bind(1, kind).bind(2, allocation).bind(3, state).bind_optional(4, station);
           auto r = (*st)->run();
           id = sqlite3_last_insert_rowid(db.handle());
           return r;
@@ -265,6 +276,20 @@ TEST_F(PrintQueueTest, AReprintIsANewJobAndARenderingFailureFailsTheJob) {
   EXPECT_EQ(job(again).reprint_of, id);
   EXPECT_EQ(job(again).requested_by, "user:m1");
   EXPECT_EQ(submitted(), 2u);
+}
+
+TEST_F(PrintQueueTest, AJobGoesToThePrinterAtItsStation) {
+  const auto back = add_job("bag_label", "A-1", "pending", "backroom");
+  const auto desk = add_job("bag_label", "A-2", "pending", "pickup-desk");
+  const auto elsewhere = add_job("bag_label", "A-3", "pending", "pack-station-9");
+  start({"bag_label"}, true);
+  run_until([&] {
+    return job(back).state == "done" && job(desk).state == "done" && job(elsewhere).state == "done";
+  });
+  EXPECT_EQ(job(back).printer, "back-zebra");
+  EXPECT_EQ(job(desk).printer, "desk-zebra");
+  EXPECT_TRUE(job(elsewhere).printer);  // no printer there: any that prints bag labels
+  EXPECT_EQ(submitted(), 3u);
 }
 
 TEST_F(PrintQueueTest, AKindNoPrinterPrintsWaitsSayingSo) {
