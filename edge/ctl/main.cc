@@ -262,8 +262,13 @@ int run(const Args& a, store::Connection& db, const Config& config) {
   }
   if (!w.empty() && w[0] == "sync") return ctl::run_sync(w, a.flags, db);
   if (!w.empty() && w.front() == "print-jobs")
-    return ctl::run_print_jobs({w.begin() + 1, w.end()}, a.flags, db, now, operator_name(),
-                               std::cout);
+    return ctl::run_print_jobs(
+        {w.begin() + 1, w.end()}, a.flags, db,
+        [&](const std::string& action, const std::string& target,
+            const std::function<Result<void>(store::Connection&)>& change) {
+          return commit(db, action, target, change);
+        },
+        now, operator_name(), std::cout);
   if (w == std::vector<std::string>{"audit"}) {
     int limit = 50;
     if (a.flags.contains("limit")) {

@@ -29,22 +29,12 @@ int fail(const Error& e) {
   return 1;
 }
 
-// Runs `fn` in one IMMEDIATE transaction (beside a running daemon, the busy timeout applies).
-Result<void> in_transaction(store::Connection& db, const std::function<Result<void>()>& fn) {
-  if (auto r = db.exec("BEGIN IMMEDIATE"); !r) return r;
-  auto r = fn();
-  if (!r) {
-    (void)db.exec("ROLLBACK");
-    return r;
-  }
-  return db.exec("COMMIT");
-}
-
 }  // namespace
 
 int run_print_jobs(const std::vector<std::string>& words,
                    const std::map<std::string, std::string>& flags, store::Connection& db,
-                   const std::string& now, const std::string& operator_name, std::ostream& out) {
+                   const AuditedCommit& commit, const std::string& now,
+                   const std::string& operator_name, std::ostream& out) {
   const std::string what = words.empty() ? "list" : words.front();
   if (what == "list") {
     std::optional<std::string> state;
@@ -77,24 +67,26 @@ int run_print_jobs(const std::vector<std::string>& words,
   }
   if (what == "reprint") {
     std::int64_t again = 0;
-    auto r = in_transaction(db, [&]() -> Result<void> {
-      auto n = printer::reprint_print_job(db, *id, operator_name, now);
-      if (!n) return n.error();
-      again = *n;
-      return {};
-    });
+    auto r = commit("print-jobs reprint", std::to_string(*id),
+                    [&](store::Connection& c) -> Result<void> {
+                      auto n = printer::reprint_print_job(c, *id, operator_name, now);
+                      if (!n) return n.error();
+                      again = *n;
+                      return {};
+                    });
     if (!r) return fail(r.error());
     out << "print job " << again << " reprints " << *id << "\n";
     return 0;
   }
   if (what == "cancel") {
     std::optional<printer::PrintJob> was;
-    auto r = in_transaction(db, [&]() -> Result<void> {
-      auto j = printer::cancel_print_job(db, *id, now);
-      if (!j) return j.error();
-      was = *j;
-      return {};
-    });
+    auto r =
+        commit("print-jobs cancel", std::to_string(*id), [&](store::Connection& c) -> Result<void> {
+          auto j = printer::cancel_print_job(c, *id, now);
+          if (!j) return j.error();
+          was = *j;
+          return {};
+        });
     if (!r) return fail(r.error());
     out << "print job " << *id << " cancelled";
     if (was && was->state == "sent")

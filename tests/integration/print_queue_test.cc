@@ -106,8 +106,21 @@ TEST_F(PrintQueueApiTest, StagingPrintsTheBagLabelOnceAndAReprintPrintsItAgain) 
   auto [code, listed] = ctl({"--store", "S042", "print-jobs"});
   ASSERT_EQ(code, 0) << listed;
   EXPECT_NE(listed.find("bag_label\tA-77812\tdone\tdesk-zebra"), std::string::npos) << listed;
+  // An operator's reprint from the command line is audited like every storeedgectl change.
+  const std::string first = std::to_string(job.at("id").as_int64());
+  auto [rc, out] = ctl({"--store", "S042", "print-jobs", "reprint", "--id", first});
+  ASSERT_EQ(rc, 0) << out;
+  auto [arc, audit] = ctl({"--store", "S042", "audit"});
+  ASSERT_EQ(arc, 0) << audit;
+  EXPECT_NE(audit.find("ctl print-jobs reprint\t" + first + "\tok"), std::string::npos) << audit;
+  job_when([&](const json::object& j) {
+    return state_is(j, "done") && j.at("requested_by").is_string() &&
+           j.at("requested_by").as_string().starts_with("operator:");
+  });
+  EXPECT_EQ(sink_->jobs().size(), 3u);
   auto metrics = HttpClient(port_).get("/metrics");
-  EXPECT_NE(metrics.body.find("storeedge_print_jobs_completed_total 2"), std::string::npos);
+  EXPECT_NE(metrics.body.find("storeedge_print_jobs_completed_total 3"), std::string::npos)
+      << metrics.body;
 }
 
 TEST_F(PrintQueueApiTest, WithThePrinterUnpluggedTheJobWaitsAndPrintsWhenItIsBack) {
