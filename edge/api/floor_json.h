@@ -36,15 +36,21 @@ struct Page {
 [[nodiscard]] Result<Page> page_of(const std::map<std::string, std::string>& query, int fallback,
                                    int max);
 
-// The answer {items, next} for `rows` fetched with page.fetch(); `item` makes one row's JSON.
+// {items, next} for `rows` fetched with page.fetch(); `item` makes one row's JSON.
 template <class Row, class ToJson>
-http::Response page_response(const std::vector<Row>& rows, const Page& page, ToJson item) {
+boost::json::object page_json(const std::vector<Row>& rows, const Page& page, ToJson item) {
   boost::json::array items;
   for (std::size_t i = 0; i < rows.size() && static_cast<int>(i) < page.limit; ++i)
     items.push_back(item(rows[i]));
   boost::json::value next = nullptr;
   if (static_cast<int>(rows.size()) > page.limit) next = std::to_string(page.offset + page.limit);
-  return http::json_response(http::Status::ok, {{"items", std::move(items)}, {"next", next}});
+  return {{"items", std::move(items)}, {"next", next}};
+}
+
+// The answer: page_json as a 200 response.
+template <class Row, class ToJson>
+http::Response page_response(const std::vector<Row>& rows, const Page& page, ToJson item) {
+  return http::json_response(http::Status::ok, page_json(rows, page, item));
 }
 
 // A numeric path segment (a pick, count, put-back or batch id): not_found when it is not one.

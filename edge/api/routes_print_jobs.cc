@@ -51,16 +51,9 @@ awaitable<Response> Api::get_print_jobs(Call& call) {
   if (!page) co_return error(page.error());
   auto jobs = printer::list_print_jobs(deps_.reader, state, page->fetch(), page->offset);
   if (!jobs) co_return error(jobs.error());
-  json::array items;
-  for (std::size_t i = 0; i < jobs->size() && static_cast<int>(i) < page->limit; ++i)
-    items.push_back(print_job_json((*jobs)[i]));
-  json::value next = nullptr;
-  if (static_cast<int>(jobs->size()) > page->limit)
-    next = std::to_string(page->offset + page->limit);
-  co_return http::json_response(Status::ok,
-                                {{"items", std::move(items)},
-                                 {"next", next},
-                                 {"printers", deps_.printers ? deps_.printers() : json::array{}}});
+  auto body = page_json(*jobs, *page, print_job_json);
+  body["printers"] = deps_.printers ? deps_.printers() : json::array{};
+  co_return http::json_response(Status::ok, body);
 }
 
 awaitable<Response> Api::post_print_job_reprint(Call& call) {
