@@ -7,6 +7,7 @@
 
 #include "printer/backends.h"
 #include "printer/ipp_attributes.h"
+#include "printer/ipp_job_backend.h"
 #include "printer/ipp_requests.h"
 
 namespace storeedge::printer {
@@ -53,7 +54,7 @@ ServerAddress parse_server(const std::string& server) {
   return address;
 }
 
-class CupsBackend final : public PrinterBackend {
+class CupsBackend final : public IppJobBackend {
  public:
   CupsBackend(std::string queue, std::string server, std::chrono::milliseconds timeout)
       : queue_(std::move(queue)), server_(parse_server(server)), timeout_(timeout) {
@@ -92,33 +93,13 @@ class CupsBackend final : public PrinterBackend {
     return std::to_string(*job_id);
   }
 
-  Result<JobStatus> status(const std::string& job_id) override {
-    auto id = parse_job_id(job_id);
-    if (!id) return id.error();
-    auto http = connection();
-    if (!http) return http.error();
-    auto status = get_job_status(*http, target_, *id);
-    if (!status) return failed(status.error());
-    return status;
-  }
-
-  Result<void> cancel(const std::string& job_id) override {
-    auto id = parse_job_id(job_id);
-    if (!id) return id.error();
-    auto http = connection();
-    if (!http) return http.error();
-    auto cancelled = cancel_job(*http, target_, *id);
-    if (!cancelled) return failed(cancelled.error());
-    return {};
-  }
-
   std::string describe() const override {
     return "cups " + queue_ + " at " + server_.host +
            (server_.port > 0 ? ":" + std::to_string(server_.port) : "");
   }
 
  private:
-  Result<http_t*> connection() {
+  Result<http_t*> connection() override {
     if (!valid_queue_name(queue_))
       return make_error("printer_error", "not a CUPS queue name: '" + queue_ + "'");
     if (server_.host.empty() ||
@@ -136,7 +117,7 @@ class CupsBackend final : public PrinterBackend {
   }
 
   // After no answer the connection may be half-dead: start the next call on a fresh one.
-  Error failed(Error error) {
+  Error failed(Error error) override {
     if (error.code == "printer_offline") http_.reset();
     return error;
   }
@@ -183,7 +164,6 @@ class CupsBackend final : public PrinterBackend {
   std::string queue_;
   ServerAddress server_;
   std::chrono::milliseconds timeout_;
-  IppTarget target_;
   HttpConnection http_;
 };
 

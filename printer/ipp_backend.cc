@@ -6,6 +6,7 @@
 
 #include "printer/backends.h"
 #include "printer/ipp_attributes.h"
+#include "printer/ipp_job_backend.h"
 #include "printer/ipp_requests.h"
 
 namespace storeedge::printer {
@@ -21,7 +22,7 @@ struct DestInfoFree {
   void operator()(cups_dinfo_t* info) const { cupsFreeDestInfo(info); }
 };
 
-class IppBackend final : public PrinterBackend {
+class IppBackend final : public IppJobBackend {
  public:
   IppBackend(std::string uri, std::chrono::milliseconds timeout)
       : uri_(std::move(uri)), timeout_(timeout) {
@@ -69,30 +70,10 @@ class IppBackend final : public PrinterBackend {
     return std::to_string(job_id);
   }
 
-  Result<JobStatus> status(const std::string& job_id) override {
-    auto id = parse_job_id(job_id);
-    if (!id) return id.error();
-    auto http = connection();
-    if (!http) return http.error();
-    auto status = get_job_status(*http, target_, *id);
-    if (!status) return failed(status.error());
-    return status;
-  }
-
-  Result<void> cancel(const std::string& job_id) override {
-    auto id = parse_job_id(job_id);
-    if (!id) return id.error();
-    auto http = connection();
-    if (!http) return http.error();
-    auto cancelled = cancel_job(*http, target_, *id);
-    if (!cancelled) return failed(cancelled.error());
-    return {};
-  }
-
   std::string describe() const override { return "ipp " + uri_; }
 
  private:
-  Result<http_t*> connection() {
+  Result<http_t*> connection() override {
     if (!dest_) return make_error("printer_error", "not an ipp:// or ipps:// printer URI: " + uri_);
     if (http_) return http_.get();
     char resource[1024] = "";
@@ -110,7 +91,7 @@ class IppBackend final : public PrinterBackend {
 
   // After no answer the connection may be half-dead: start the next call on a fresh one (and
   // read the printer's description again, it may have been replaced).
-  Error failed(Error error) {
+  Error failed(Error error) override {
     if (error.code == "printer_offline") {
       info_.reset();
       http_.reset();
@@ -142,7 +123,6 @@ class IppBackend final : public PrinterBackend {
   std::unique_ptr<cups_dest_t, DestFree> dest_;
   std::unique_ptr<cups_dinfo_t, DestInfoFree> info_;
   HttpConnection http_;  // declared last of the three: closed first
-  IppTarget target_;
 };
 
 }  // namespace
