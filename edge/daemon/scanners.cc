@@ -217,39 +217,46 @@ void ScannerService::on_removed(const std::string& syspath) {
 
 // Records the scan (the device's row, committed) and then routes it to the station's streams.
 asio::awaitable<void> ScannerService::deliver(std::string id, scanner::ScanEvent scan) {
-  devices::DeviceStatus* d = registry_.find(id);
+  const devices::DeviceStatus* d = registry_.find(id);
   if (!d) co_return;
-  ++scans_;
-  ++d->scans;
-  if (!scan.ok()) {
-    ++d->errors;
-    ++bad_scans_;
-  }
-  const std::string station = d->station;
+  // The entry as it will be once the scan is recorded: the registry shows it only after the
+  // row committed.
+  devices::DeviceStatus recorded = *d;
+  ++recorded.scans;
+  if (!scan.ok()) ++recorded.errors;
+  const std::string station = recorded.station;
   const std::size_t listening = station.empty() ? 0 : router_.listeners(station);
-  d->last_event_at = format_rfc3339(clock_.now());
-  d->last_event = scan_summary(scan);
+  recorded.last_event_at = format_rfc3339(clock_.now());
+  recorded.last_event = scan_summary(scan);
   if (station.empty()) {
-    d->last_event += ", bound to no station";
+    recorded.last_event += ", bound to no station";
   } else if (listening == 0) {
-    ++d->undelivered;
-    d->last_event += ", no one signed in at " + station;
+    ++recorded.undelivered;
+    recorded.last_event += ", no one signed in at " + station;
   } else {
-    d->last_event += " to " + station;
+    recorded.last_event += " to " + station;
   }
-  const devices::DeviceStatus snapshot = *d;
-  store::WriteQueue::Change change = [snapshot](store::Connection& db) {
-    return devices::save_scanner_row(db, snapshot);
+  store::WriteQueue::Change change = [recorded](store::Connection& db) {
+    return devices::save_scanner_row(db, recorded);
   };
   auto saved =
       co_await writes_.async_write(ioc_.get_executor(), std::move(change), asio::use_awaitable);
   if (!saved)
     log::warning("scanners: cannot record a scan of " + id + ": " + saved.error().message);
+  if (auto* entry = registry_.find(id)) {  // its state may have changed meanwhile: not the scan's
+    entry->scans = recorded.scans;
+    entry->errors = recorded.errors;
+    entry->undelivered = recorded.undelivered;
+    entry->last_event_at = recorded.last_event_at;
+    entry->last_event = recorded.last_event;
+  }
+  ++scans_;
+  if (!scan.ok()) ++bad_scans_;
   if (station.empty()) {
     ++unrouted_;
     co_return;
   }
-  boost::json::object event{{"at", snapshot.last_event_at},
+  boost::json::object event{{"at", recorded.last_event_at},
                             {"scanner", id},
                             {"station", station},
                             {"code", scan.aim + scan.label},
