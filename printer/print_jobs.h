@@ -21,8 +21,10 @@ namespace storeedge::printer {
 
 struct PrintJob {
   std::int64_t id = 0;
-  std::string kind;  // bag_label | shipping_label | packing_slip | return_label | bin_label
+  // bag_label | shipping_label | packing_slip | return_label | return_slip | bin_label
+  std::string kind;
   std::optional<std::string> allocation_id, package;
+  std::optional<std::string> return_id;  // return_label, return_slip: the POS return
   std::string state;
   std::optional<std::string> printer, printer_job, reason, next_attempt_at, done_at;
   std::int64_t attempts = 0;
@@ -58,6 +60,14 @@ struct JobUpdate {
 [[nodiscard]] Result<void> update_print_job(store::Connection& db, std::int64_t id,
                                             std::string_view expected, const JobUpdate& update,
                                             std::string_view now);
+
+// A new pending job; returns its id.
+struct NewPrintJob {
+  std::string kind;
+  std::optional<std::string> allocation_id, package, return_id, station;
+};
+[[nodiscard]] Result<std::int64_t> add_print_job(store::Connection& db, const NewPrintJob& job,
+                                                 std::string_view now);
 
 // A new pending job printing the same thing again. Errors: "not_found".
 [[nodiscard]] Result<std::int64_t> reprint_print_job(store::Connection& db, std::int64_t id,

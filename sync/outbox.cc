@@ -117,14 +117,21 @@ Result<std::int64_t> last_seq(Connection& db) {
   return scalar(db, "SELECT coalesce(max(seq), 0) FROM outbox");
 }
 
-Result<OutboxFigures> outbox_figures(Connection& db) {
-  OutboxFigures f;
-  auto last = scalar(db, "SELECT coalesce(max(seq), 0) FROM outbox");
-  if (!last) return last.error();
-  f.next = *last + 1;
+Result<std::int64_t> acked_through(Connection& db) {
   auto first_open = scalar(db, "SELECT coalesce(min(seq), 0) FROM outbox WHERE acked_at IS NULL");
   if (!first_open) return first_open.error();
-  f.acked = *first_open == 0 ? *last : *first_open - 1;
+  if (*first_open != 0) return *first_open - 1;
+  return last_seq(db);
+}
+
+Result<OutboxFigures> outbox_figures(Connection& db) {
+  OutboxFigures f;
+  auto last = last_seq(db);
+  if (!last) return last.error();
+  f.next = *last + 1;
+  auto acked = acked_through(db);
+  if (!acked) return acked.error();
+  f.acked = *acked;
   auto depth = scalar(db, "SELECT count(*) FROM outbox WHERE acked_at IS NULL");
   if (!depth) return depth.error();
   f.depth = *depth;

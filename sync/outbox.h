@@ -53,6 +53,10 @@ struct OutboxRow {
 // The highest seq ever written (0 for none): one index lookup, for hot paths.
 [[nodiscard]] Result<std::int64_t> last_seq(Connection& db);
 
+// The highest seq the OMS acknowledged contiguously (every fact up to it is settled): two index
+// lookups.
+[[nodiscard]] Result<std::int64_t> acked_through(Connection& db);
+
 // When the oldest fact the OMS has not acknowledged was written (nullopt when none waits):
 // one index lookup, for the once-a-second housekeeping.
 [[nodiscard]] Result<std::optional<std::string>> oldest_unacked_at(Connection& db);

@@ -376,10 +376,71 @@ ALTER TABLE print_jobs ADD COLUMN station TEXT;
 CREATE INDEX print_jobs_by_state ON print_jobs (state, job_id);
 )sql";
 
+
+// Version 7: POS returns (docs/returns.md) — each return and its lines with the refund split
+// over the order's tenders, policy breaches and the manager who overrode them, and the lead's
+// review of returns taken offline; the orders the OMS answered an order.lookup with (kept apart
+// from the sequenced replica); for each order document, how far the OMS had acknowledged the
+// up stream when it arrived, so a return the document already counts is not counted twice;
+// and the return a print job (return label, return slip) belongs to.
+constexpr std::string_view kV7 = R"sql(
+ALTER TABLE returnable_orders ADD COLUMN up_acked INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE print_jobs ADD COLUMN return_id TEXT;
+
+CREATE TABLE looked_up_orders (
+  order_id   TEXT PRIMARY KEY,
+  document   TEXT NOT NULL,
+  up_acked   INTEGER NOT NULL,
+  fetched_at TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE returns (
+  return_id       TEXT PRIMARY KEY,
+  order_id        TEXT NOT NULL,
+  source          TEXT NOT NULL CHECK (source IN ('replica', 'oms', 'fulfilled_here', 'not_found')),
+  currency        TEXT NOT NULL,
+  refund          INTEGER NOT NULL CHECK (refund >= 0),
+  tenders         TEXT NOT NULL,
+  breaches        TEXT NOT NULL,
+  user_id         TEXT NOT NULL,
+  override_by     TEXT,
+  override_reason TEXT,
+  offline         INTEGER NOT NULL CHECK (offline IN (0, 1)),
+  device_id       TEXT,
+  station         TEXT,
+  up_seq          INTEGER NOT NULL,
+  created_at      TEXT NOT NULL,
+  review          TEXT CHECK (review IN ('pending', 'approved', 'flagged')),
+  reviewed_by     TEXT,
+  reviewed_at     TEXT,
+  review_note     TEXT
+) WITHOUT ROWID;
+CREATE INDEX returns_by_order ON returns (order_id);
+CREATE INDEX returns_by_time ON returns (created_at, return_id);
+CREATE INDEX returns_to_review ON returns (review, created_at) WHERE review IS NOT NULL;
+
+CREATE TABLE return_lines (
+  return_id   TEXT NOT NULL REFERENCES returns (return_id),
+  line        TEXT NOT NULL,
+  order_id    TEXT NOT NULL,
+  sku         TEXT NOT NULL,
+  description TEXT NOT NULL,
+  qty         INTEGER NOT NULL CHECK (qty > 0),
+  unit_refund INTEGER NOT NULL CHECK (unit_refund >= 0),
+  refund      INTEGER NOT NULL CHECK (refund >= 0),
+  reason      TEXT NOT NULL,
+  condition   TEXT NOT NULL,
+  disposition TEXT NOT NULL CHECK (disposition IN ('restock', 'damaged', 'return_to_dc')),
+  location    TEXT,
+  PRIMARY KEY (return_id, line)
+) WITHOUT ROWID;
+CREATE INDEX return_lines_by_order ON return_lines (order_id, line);
+)sql";
+
 }  // namespace
 
 const std::vector<std::string_view>& migrations() {
-  static const std::vector<std::string_view> all = {kV1, kV2, kV3, kV4, kV5, kV6};
+  static const std::vector<std::string_view> all = {kV1, kV2, kV3, kV4, kV5, kV6, kV7};
   return all;
 }
 
