@@ -20,6 +20,9 @@ packages=(
   # labels and printing: cairo (PDF, PNG), libzint (GS1 Data Matrix, which ZXing 1.4 cannot
   # write), libcups
   libcairo2-dev libzint-dev libcups2-dev
+  # returns: the store's local date in its IANA timezone (C++20's <chrono> zones, which GCC 12
+  # lacks, as Howard Hinnant's date/tz over the system's zoneinfo)
+  libhowardhinnant-date-dev tzdata
   # real components used by the demo, the tests and the benchmarks
   mosquitto mosquitto-clients systemd wrk curl python3
   # scanner tests: zint draws test symbols, umockdev fakes USB, hidraw and evdev devices

@@ -284,15 +284,14 @@ Result<void> returnable(Connection& db, const json::object& b, std::string_view 
   for (const auto& ov : b.at("orders").get_array()) {
     const json::object& order = ov.get_object();
     const std::string id = str(order, "order");
-    auto r = run(
-        db,
-        "INSERT INTO returnable_orders (order_id, document, updated_at, up_acked)"
-        " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (order_id) DO UPDATE SET"
-        " document = excluded.document, updated_at = excluded.updated_at,"
-        " up_acked = excluded.up_acked",
-        [&](store::Statement& s) {
-          s.bind(1, id).bind(2, json::serialize(order)).bind(3, now).bind(4, *acked);
-        });
+    auto r = run(db,
+                 "INSERT INTO returnable_orders (order_id, document, updated_at, up_acked)"
+                 " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (order_id) DO UPDATE SET"
+                 " document = excluded.document, updated_at = excluded.updated_at,"
+                 " up_acked = excluded.up_acked",
+                 [&](store::Statement& s) {
+                   s.bind(1, id).bind(2, json::serialize(order)).bind(3, now).bind(4, *acked);
+                 });
     if (!r) return r;
     if (auto d = run(db, "DELETE FROM receipt_barcodes WHERE order_id = ?1",
                      [&](store::Statement& s) { s.bind(1, id); });

@@ -111,6 +111,13 @@ const std::vector<Api::Route>& Api::routes() {
       {verb::post, "/api/v1/batches/{id}/picks", Access::session, Role::associate,
        &Api::post_batch_pick},
       {verb::post, "/api/v1/scans/image", Access::session, Role::associate, &Api::post_scan_image},
+      {verb::get, "/api/v1/returns/orders", Access::session, Role::associate,
+       &Api::get_return_orders},
+      {verb::post, "/api/v1/returns", Access::session, Role::associate, &Api::post_return},
+      {verb::get, "/api/v1/returns", Access::session, Role::lead, &Api::get_returns},
+      {verb::get, "/api/v1/returns/{id}", Access::session, Role::associate, &Api::get_return},
+      {verb::post, "/api/v1/returns/{id}/review", Access::session, Role::lead,
+       &Api::post_return_review},
   };
   return table;
 }
@@ -137,19 +144,23 @@ Status status_for(const Error& e) {
   if (c == "unsupported_media_type") return Status::unsupported_media_type;
   if (c == "unauthenticated" || c == "invalid_credentials" || c == "session_required")
     return Status::unauthorized;
-  if (c == "forbidden" || c == "not_allowed_for_role") return Status::forbidden;
-  if (c == "not_found") return Status::not_found;
+  if (c == "forbidden" || c == "not_allowed_for_role" || c == "override_required" ||
+      c == "wrong_device")
+    return Status::forbidden;
+  if (c == "not_found" || c == "order_not_found") return Status::not_found;
   if (c == "conflict" || c == "constraint" || c == "already_picked" ||
       c == "allocation_cancelled" || c == "illegal_state" || c == "already_undone" ||
       c == "already_handed_over" || c == "in_other_batch" || c == "label_exists" ||
-      c == "already_done" || c == "no_station")
+      c == "already_done" || c == "no_station" || c == "already_reviewed")
     return Status::conflict;
   if (c == "wrong_item" || c == "invalid_barcode" || c == "too_many" || c == "pick_incomplete" ||
       c == "unknown_item" || c == "substitution_not_allowed" || c == "wrong_pickup_code" ||
       c == "no_pickup_code" || c == "nothing_to_hand_over" || c == "wrong_kind" ||
       c == "idempotency_key_reused" || c == "pack_incomplete" || c == "no_tracking" ||
       c == "not_expired" || c == "bad_image" || c == "image_too_large" || c == "decoder_failed" ||
-      c == "decode_timeout")
+      c == "decode_timeout" || c == "unknown_line" || c == "quantity_exceeded" ||
+      c == "disposition_mismatch" || c == "offline_limit_exceeded" || c == "not_offline" ||
+      c == "bad_order_document")
     return Status::unprocessable_entity;
   if (c == "locked_out") return Status::too_many_requests;
   if (c == "timeout") return Status::gateway_timeout;

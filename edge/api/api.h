@@ -173,12 +173,24 @@ class Api {
   awaitable<Response> get_batches(Call&);
   awaitable<Response> post_batch_close(Call&);
   awaitable<Response> post_scan_image(Call&);
+  awaitable<Response> get_return_orders(Call&);
+  awaitable<Response> post_return(Call&);
+  awaitable<Response> get_returns(Call&);
+  awaitable<Response> get_return(Call&);
+  awaitable<Response> post_return_review(Call&);
+  // POS returns: the calling device must be a POS terminal ("wrong_device" otherwise).
+  awaitable<std::optional<Response>> require_pos(Call& call);
+  // Whether the link to the OMS is up (the sync engine's state).
+  bool oms_online() const;
+  // order.lookup at the OMS: its orders, or "unavailable" / "timeout".
+  awaitable<Result<boost::json::array>> ask_oms(boost::json::object query);
 
   // A fulfilment change: `fn` runs in one transaction with the audit row and returns the
   // response body; with an Idempotency-Key the first response is stored and replayed.
   using FulfilChange = std::function<Result<boost::json::object>(
       store::Connection&, const fulfil::Actor&, std::string_view at)>;
-  awaitable<Response> fulfil_change(Call& call, FulfilChange fn);
+  awaitable<Response> fulfil_change(Call& call, FulfilChange fn,
+                                    http::Status ok = http::Status::ok);
 
   ApiDeps deps_;
   auth::SigninLimiter user_limiter_;

@@ -17,7 +17,7 @@ namespace storeedge::api {
 namespace json = boost::json;
 using http::Status;
 
-awaitable<Response> Api::fulfil_change(Call& call, FulfilChange fn) {
+awaitable<Response> Api::fulfil_change(Call& call, FulfilChange fn, Status ok) {
   const std::string device_id = call.who.device ? call.who.device->device_id : std::string();
   auto key = idempotency_key(call.req, device_id);
   if (!key) co_return error(key.error());
@@ -39,7 +39,7 @@ awaitable<Response> Api::fulfil_change(Call& call, FulfilChange fn) {
     auto r = fn(db, who, at);
     if (!r) return r.error();
     result = std::move(*r);
-    if (*key) return store_response(db, **key, {200, json::serialize(result)}, at);
+    if (*key) return store_response(db, **key, {static_cast<int>(ok), json::serialize(result)}, at);
     return {};
   };
   auto r = co_await commit(call, std::move(change));
@@ -52,7 +52,7 @@ awaitable<Response> Api::fulfil_change(Call& call, FulfilChange fn) {
     res.prepare_payload();
     co_return res;
   }
-  co_return http::json_response(Status::ok, std::move(result));
+  co_return http::json_response(ok, std::move(result));
 }
 
 awaitable<Response> Api::post_accept(Call& call) {

@@ -1,8 +1,6 @@
 // Finding a customer's order for a return: the store's replica of returnable orders first (kept
 // by the OMS sync, so it works offline), then the OMS itself through order.lookup when the
 // store does not hold the order. POS returns (BORIS) build on this.
-#include <boost/asio/async_result.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 
 #include "api/api.h"
@@ -63,18 +61,7 @@ awaitable<Response> Api::get_order_lookup(Call& call) {
   if (!orders.empty())
     co_return http::json_response(Status::ok, {{"source", "store"}, {"orders", std::move(orders)}});
 
-  if (!deps_.order_lookup) co_return error(make_error("unavailable", "the OMS is not reachable"));
-  // Ask the OMS; the sync engine always completes later on the loop (answer, timeout or
-  // offline), so the handler is never called inside the initiation.
-  auto initiate = [this, query](auto handler) mutable {
-    auto h = std::make_shared<decltype(handler)>(std::move(handler));
-    deps_.order_lookup(std::move(query),
-                       [h](Result<json::array> r) { std::move (*h)(std::move(r)); });
-  };
-  Result<json::array> answer =
-      co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
-                                           void(Result<json::array>)>(initiate,
-                                                                      boost::asio::use_awaitable);
+  Result<json::array> answer = co_await ask_oms(std::move(query));
   if (!answer) co_return error(answer.error());
   co_return http::json_response(Status::ok, {{"source", "oms"}, {"orders", std::move(*answer)}});
 }

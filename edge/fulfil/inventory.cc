@@ -57,6 +57,17 @@ Result<void> mark_damaged(Connection& db, const std::string& sku, const std::str
   return report(db, {sku, location, -qty, "damaged", ref}, at);
 }
 
+Result<void> receive_damaged(Connection& db, const std::string& sku, const std::string& location,
+                             std::int64_t qty, std::string_view at) {
+  if (qty <= 0) return {};
+  return run(
+      db,
+      "INSERT INTO inventory (sku, location, damaged, updated_at) VALUES (?1, ?2, ?3, ?4)"
+      " ON CONFLICT (sku, location) DO UPDATE"
+      " SET damaged = damaged + ?3, updated_at = ?4",
+      [&](store::Statement& s) { s.bind(1, sku).bind(2, location).bind(3, qty).bind(4, at); });
+}
+
 Result<void> zero_pending_count(Connection& db, const std::string& sku, const std::string& location,
                                 const std::optional<std::string>& ref, std::string_view at) {
   auto before = on_hand(db, sku, location);

@@ -27,6 +27,11 @@ struct StockMove {
 [[nodiscard]] Result<void> mark_damaged(Connection& db, const std::string& sku,
                                         const std::string& location, std::int64_t qty,
                                         const std::optional<std::string>& ref, std::string_view at);
+// `qty` damaged units come into the store (a damaged customer return): damaged stock at the bin
+// grows, on-hand does not, so nothing is reported (inventory.adjusted is on-hand only).
+[[nodiscard]] Result<void> receive_damaged(Connection& db, const std::string& sku,
+                                           const std::string& location, std::int64_t qty,
+                                           std::string_view at);
 // The shelf was empty: on-hand at the bin becomes zero and a count is due; reported as
 // reason "not_found" with the change (when there was any).
 [[nodiscard]] Result<void> zero_pending_count(Connection& db, const std::string& sku,
