@@ -428,7 +428,7 @@ Result<std::optional<ReturnRecord>> load_return(Connection& db, const std::strin
   r = store::each_row(
       db,
       "SELECT line, sku, description, qty, unit_refund, refund, reason, condition, disposition,"
-      " location FROM return_lines WHERE return_id = ?1 ORDER BY rowid",
+      " location FROM return_lines WHERE return_id = ?1 ORDER BY length(line), line",
       [&](store::Statement& s) { s.bind(1, return_id); },
       [&](const store::Statement& s) {
         rec->lines.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_int(3),
