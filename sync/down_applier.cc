@@ -216,7 +216,9 @@ Result<void> amended(Connection& db, const json::object& b, std::string_view now
   // Only the fields the message names change (§6); physical facts are never touched.
   static const std::pair<const char*, const char*> fields[] = {
       {"pickup_person", "pickup_person"}, {"promised_by", "promised_by"}, {"notes", "notes"}};
-  for (auto [key, column] : fields) {
+  for (const auto& field : fields) {  // no structured binding: clang 14 cannot capture one
+    const char* key = field.first;
+    const char* column = field.second;
     if (!b.contains(key)) continue;
     auto r = run(
         db,
@@ -311,13 +313,15 @@ Result<void> returnable(Connection& db, const json::object& b, std::string_view 
 }
 
 Result<void> store_config(Connection& db, const json::object& b) {
-  for (const auto& [key, value] : b) {
+  for (const auto& entry : b) {  // no structured binding: clang 14 cannot capture one
+    const std::string_view key = entry.key();
+    const json::value& value = entry.value();
     if (value.is_null()) continue;
     auto r = run(db,
                  "INSERT INTO store_config (key, value) VALUES (?1, ?2)"
                  " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                  [&](store::Statement& s) {
-                   s.bind(1, std::string_view(key)).bind(2, json::serialize(value));
+                   s.bind(1, key).bind(2, json::serialize(value));
                  });
     if (!r) return r;
   }

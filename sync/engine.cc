@@ -67,7 +67,7 @@ SyncEngine::SyncEngine(boost::asio::io_context& ioc, store::WriteQueue& writes,
   link_ = std::make_unique<MqttLink>(
       ioc, options,
       LinkHandlers{[this] { on_connected(); },
-                   [this](std::string why) { log::info("sync: disconnected: " + why); },
+                   [](std::string why) { log::info("sync: disconnected: " + why); },
                    [this](std::string payload) { on_message(std::move(payload)); }});
 }
 

@@ -90,7 +90,10 @@ Result<Count> submit_count(Connection& db, const std::string& location,
           });
   if (!r) return r.error();
   c.id = sqlite3_last_insert_rowid(db.handle());
-  for (const auto& [sku, l] : lines) {
+  for (const auto& entry : lines) {
+    // Not a structured binding: clang 14 (the fuzz preset) cannot capture those in a lambda.
+    const auto& sku = entry.first;
+    const auto& l = entry.second;
     r = run(db,
             "INSERT INTO count_lines (count_id, sku, expected, counted) VALUES (?1, ?2, ?3, ?4)",
             [&](store::Statement& s) {
