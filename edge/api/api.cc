@@ -418,6 +418,23 @@ awaitable<Response> Api::get_metrics(Call&) {
                          "Jobs running on the blocking pool.");
   metrics::append_sample(out, "storeedge_blocking_pool_in_flight", "",
                          static_cast<double>(deps_.pool.in_flight()));
+  metrics::append_header(out, "storeedge_returns_total", "counter",
+                         "POS returns taken since the daemon started, by whether offline.");
+  for (int offline : {0, 1})
+    metrics::append_sample(out, "storeedge_returns_total",
+                           offline ? "offline=\"true\"" : "offline=\"false\"",
+                           static_cast<double>(returns_taken_[offline]));
+  // One look into the partial index of offline returns.
+  auto pending =
+      store::each_row(deps_.reader, "SELECT count(*) FROM returns WHERE review = 'pending'", {},
+                      [&](const store::Statement& s) {
+                        metrics::append_header(out, "storeedge_returns_pending_review", "gauge",
+                                               "Offline returns a lead has not reviewed yet.");
+                        metrics::append_sample(out, "storeedge_returns_pending_review", "",
+                                               static_cast<double>(s.column_int(0)));
+                      });
+  if (!pending)
+    log::warning("metrics: could not count returns to review: " + pending.error().message);
   if (deps_.extra_metrics) deps_.extra_metrics(out);
   co_return http::text_response(Status::ok, std::move(out), "text/plain; version=0.0.4");
 }

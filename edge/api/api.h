@@ -198,6 +198,7 @@ class Api {
   std::string dummy_pin_hash_;  // verified against when the user is unknown, to even out timing
   std::map<std::string, std::uint64_t> request_counts_;  // "route\x1fmethod\x1fstatus"
   std::map<std::string, std::unique_ptr<metrics::Histogram>> latencies_;
+  std::uint64_t returns_taken_[2] = {0, 0};  // since start: [online, offline]
 };
 
 }  // namespace storeedge::api

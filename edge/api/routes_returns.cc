@@ -244,8 +244,10 @@ awaitable<Response> Api::post_return(Call& call) {
     return json::object{{"return", return_json(*r)}};
   };
   auto res = co_await fulfil_change(call, std::move(fn), Status::created);
-  if (res.result() == Status::created && res["Idempotency-Replayed"].empty() && deps_.print_wake)
-    deps_.print_wake();
+  if (res.result() == Status::created && res["Idempotency-Replayed"].empty()) {
+    ++returns_taken_[ctx.online ? 0 : 1];
+    if (deps_.print_wake) deps_.print_wake();
+  }
   co_return res;
 }
 
