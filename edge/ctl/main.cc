@@ -16,6 +16,7 @@
 #include "ctl/label_command.h"
 #include "ctl/print_commands.h"
 #include "ctl/restore_command.h"
+#include "ctl/returns_command.h"
 #include "ctl/scan_command.h"
 #include "ctl/sync_commands.h"
 #include "devices/scanner_rows.h"
@@ -40,6 +41,8 @@ const char* const kUsage =
     "  audit [--limit N]\n"
     "  print-jobs [list] [--state STATE] [--limit N]   (the print queue, newest first)\n"
     "  print-jobs reprint --id N | print-jobs cancel --id N\n"
+    "  returns [list] [--review pending|approved|flagged] [--order ID] [--limit N]\n"
+    "  returns show --id R-...                         (a POS return with its lines)\n"
     "  sync status               (OMS sync: epochs, applied, outbox, quarantine, exceptions)\n"
     "  sync quarantine [--limit N | --id N]   (refused down messages; --id shows one payload)\n"
     "  sync exceptions [--limit N | --seq N]  (up messages the OMS nacked)\n"
@@ -83,6 +86,9 @@ std::optional<std::string> check_flags(const Args& a) {
       {{"print-jobs", "list"}, {"state", "limit"}},
       {{"print-jobs", "reprint"}, {"id"}},
       {{"print-jobs", "cancel"}, {"id"}},
+      {{"returns"}, {"review", "order", "limit"}},
+      {{"returns", "list"}, {"review", "order", "limit"}},
+      {{"returns", "show"}, {"id"}},
       {{"sync", "status"}, {}},
       {{"sync", "quarantine"}, {"limit", "id"}},
       {{"sync", "exceptions"}, {"limit", "seq"}},
@@ -269,6 +275,8 @@ int run(const Args& a, store::Connection& db, const Config& config) {
           return commit(db, action, target, change);
         },
         now, operator_name(), std::cout);
+  if (!w.empty() && w.front() == "returns")
+    return ctl::run_returns({w.begin() + 1, w.end()}, a.flags, db, std::cout);
   if (w == std::vector<std::string>{"audit"}) {
     int limit = 50;
     if (a.flags.contains("limit")) {

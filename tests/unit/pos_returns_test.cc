@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ctl/returns_command.h"
 #include "pos/eligibility.h"
 #include "pos/policy.h"
 #include "pos/refund.h"
@@ -410,6 +411,28 @@ TEST_F(PosReturnsTest, AnOrderFulfilledHereIsReturnableWithoutADocument) {
   auto more = take(req);
   ASSERT_FALSE(more);
   EXPECT_EQ(more.error().code, "quantity_exceeded");
+}
+
+TEST_F(PosReturnsTest, StoreedgectlListsAndShowsReturns) {
+  ReturnContext offline;
+  offline.online = false;
+  ASSERT_TRUE(take(one("1"), offline));
+  std::ostringstream list;
+  EXPECT_EQ(ctl::run_returns({}, {{"review", "pending"}}, *db_, list), 0);
+  EXPECT_NE(list.str().find("R-S042-0001\tW1009912\t"), std::string::npos) << list.str();
+  EXPECT_NE(list.str().find("11.99 EUR\tyes\tpending"), std::string::npos) << list.str();
+  std::ostringstream none;
+  EXPECT_EQ(ctl::run_returns({"list"}, {{"review", "flagged"}}, *db_, none), 0);
+  EXPECT_EQ(none.str().find("R-S042"), std::string::npos);
+  std::ostringstream shown;
+  EXPECT_EQ(ctl::run_returns({"show"}, {{"id", "R-S042-0001"}}, *db_, shown), 0);
+  EXPECT_NE(shown.str().find("T1 card *4242 11.99 EUR"), std::string::npos) << shown.str();
+  EXPECT_NE(shown.str().find("1\tSKU-1001\t1\t11.99 EUR\tchanged_mind\tnew\trestock"),
+            std::string::npos)
+      << shown.str();
+  std::ostringstream missing;
+  EXPECT_EQ(ctl::run_returns({"show"}, {{"id", "R-S042-9999"}}, *db_, missing), 1);
+  EXPECT_EQ(ctl::run_returns({"list"}, {{"review", "maybe"}}, *db_, missing), 2);
 }
 
 }  // namespace
