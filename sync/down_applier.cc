@@ -320,9 +320,7 @@ Result<void> store_config(Connection& db, const json::object& b) {
     auto r = run(db,
                  "INSERT INTO store_config (key, value) VALUES (?1, ?2)"
                  " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                 [&](store::Statement& s) {
-                   s.bind(1, key).bind(2, json::serialize(value));
-                 });
+                 [&](store::Statement& s) { s.bind(1, key).bind(2, json::serialize(value)); });
     if (!r) return r;
   }
   return {};

@@ -376,7 +376,6 @@ ALTER TABLE print_jobs ADD COLUMN station TEXT;
 CREATE INDEX print_jobs_by_state ON print_jobs (state, job_id);
 )sql";
 
-
 // Version 7: POS returns (docs/returns.md) — each return and its lines with the refund split
 // over the order's tenders, policy breaches and the manager who overrode them, and the lead's
 // review of returns taken offline; the orders the OMS answered an order.lookup with (kept apart
