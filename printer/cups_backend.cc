@@ -56,8 +56,12 @@ ServerAddress parse_server(const std::string& server) {
 
 class CupsBackend final : public IppJobBackend {
  public:
-  CupsBackend(std::string queue, std::string server, std::chrono::milliseconds timeout)
-      : queue_(std::move(queue)), server_(parse_server(server)), timeout_(timeout) {
+  CupsBackend(std::string queue, std::string server, std::chrono::milliseconds timeout,
+              DocumentFormat raw_language)
+      : queue_(std::move(queue)),
+        server_(parse_server(server)),
+        timeout_(timeout),
+        raw_language_(raw_language) {
     target_.printer_uri = "ipp://localhost/printers/" + queue_;
     target_.resource = "/printers/" + queue_;
   }
@@ -68,7 +72,7 @@ class CupsBackend final : public IppJobBackend {
     auto response = get_printer_attributes(*http, target_);
     if (!response) return failed(response.error());
     auto caps = printer_capabilities_from_ipp(response->get());
-    if (is_raw_cups_queue(response->get())) caps.formats = {DocumentFormat::zpl};
+    if (is_raw_cups_queue(response->get())) caps.formats = {raw_language_};
     return caps;
   }
 
@@ -81,10 +85,10 @@ class CupsBackend final : public IppJobBackend {
     const auto job_id = create_job(http, document, job_name);
     if (!job_id) return failed(job_id.error());
 
-    // Raw ZPL must reach the printer untouched: CUPS's raw type bypasses every filter.
-    const std::string format = document.format == DocumentFormat::zpl
-                                   ? CUPS_FORMAT_RAW
-                                   : std::string(mime_type(document.format));
+    // Raw ZPL and ESC/POS must reach the printer untouched: CUPS's raw type bypasses every filter.
+    const bool raw =
+        document.format == DocumentFormat::zpl || document.format == DocumentFormat::escpos;
+    const std::string format = raw ? CUPS_FORMAT_RAW : std::string(mime_type(document.format));
     if (auto sent = send_document(http, *job_id, job_name, format, document.bytes); !sent) {
       // Best effort: a created job without its document would sit held on the server.
       (void)cancel_job(http, target_, *job_id);
@@ -164,14 +168,16 @@ class CupsBackend final : public IppJobBackend {
   std::string queue_;
   ServerAddress server_;
   std::chrono::milliseconds timeout_;
+  DocumentFormat raw_language_;
   HttpConnection http_;
 };
 
 }  // namespace
 
 std::unique_ptr<PrinterBackend> make_cups_backend(std::string queue, std::string server,
-                                                  std::chrono::milliseconds timeout) {
-  return std::make_unique<CupsBackend>(std::move(queue), std::move(server), timeout);
+                                                  std::chrono::milliseconds timeout,
+                                                  DocumentFormat raw_language) {
+  return std::make_unique<CupsBackend>(std::move(queue), std::move(server), timeout, raw_language);
 }
 
 }  // namespace storeedge::printer

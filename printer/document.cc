@@ -14,6 +14,8 @@ std::string_view mime_type(DocumentFormat format) {
       return "image/png";
     case DocumentFormat::pwg_raster:
       return "image/pwg-raster";
+    case DocumentFormat::escpos:
+      return "application/octet-stream";
   }
   return "application/octet-stream";
 }
@@ -28,6 +30,8 @@ std::string_view format_name(DocumentFormat format) {
       return "png";
     case DocumentFormat::pwg_raster:
       return "pwg-raster";
+    case DocumentFormat::escpos:
+      return "escpos";
   }
   return "unknown";
 }

@@ -7,11 +7,13 @@
 
 namespace storeedge::printer {
 
-enum class DocumentFormat { zpl, pdf, png, pwg_raster };
+// escpos: ESC/POS for receipt printers, which only raw ports and raw CUPS queues take.
+enum class DocumentFormat { zpl, pdf, png, pwg_raster, escpos };
 
-// The MIME type a printer advertises for the format ("application/vnd.zebra-zpl", …).
+// The MIME type a printer advertises for the format ("application/vnd.zebra-zpl", …); ESC/POS has
+// no registered type and none is advertised: "application/octet-stream".
 std::string_view mime_type(DocumentFormat format);
-// "zpl", "pdf", "png", "pwg-raster".
+// "zpl", "pdf", "png", "pwg-raster", "escpos".
 std::string_view format_name(DocumentFormat format);
 
 struct Document {

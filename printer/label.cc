@@ -45,8 +45,12 @@ int quiet_zone_modules(Symbology symbology) {
 
 namespace {
 
-// Decodes one UTF-8 sequence at `i`; returns its length, 0 when malformed (overlong forms,
-// surrogates and code points above U+10FFFF included).
+Error invalid(std::string_view field, const std::string& why) {
+  return make_error("invalid_label_input", std::string(field) + ": " + why);
+}
+
+}  // namespace
+
 std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp) {
   const auto b0 = static_cast<unsigned char>(s[i]);
   if (b0 < 0x80) {
@@ -76,12 +80,6 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp) {
   if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
   return n;
 }
-
-Error invalid(std::string_view field, const std::string& why) {
-  return make_error("invalid_label_input", std::string(field) + ": " + why);
-}
-
-}  // namespace
 
 std::size_t utf8_length(std::string_view text) {
   std::size_t count = 0;

@@ -102,6 +102,9 @@ std::optional<Error> check_identifier(std::string_view field, std::string_view v
 
 // Counts UTF-8 code points (the string must be valid UTF-8).
 std::size_t utf8_length(std::string_view text);
+// Decodes the UTF-8 sequence at byte `i` of `s` into `cp`; returns its length in bytes, 0 when it
+// is malformed (overlong forms, surrogates and code points above U+10FFFF included).
+std::size_t utf8_sequence(std::string_view s, std::size_t i, char32_t& cp);
 
 // A text element whose size is shrunk, from `size_mm`, so that `text` fits `width_mm` by the
 // conservative estimate the ZPL renderer relies on (0.62 em per character, 0.68 bold); the

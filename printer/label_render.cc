@@ -63,6 +63,7 @@ Result<Document> render_document(const Label& label, DocumentFormat format, int 
       bytes = render_png(label, dpi);
       break;
     case DocumentFormat::pwg_raster:
+    case DocumentFormat::escpos:
       return make_error("format_unsupported", "labels are rendered as ZPL, PDF or PNG");
   }
   if (!bytes) return bytes.error();

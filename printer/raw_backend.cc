@@ -1,5 +1,6 @@
-// A ZPL printer on a raw TCP port (9100) as a PrinterBackend: POSIX sockets with poll() for the
-// timeouts. The port has no job model, so a job is its bytes sent and the connection closed.
+// A ZPL or ESC/POS printer on a raw TCP port (9100) as a PrinterBackend: POSIX sockets with poll()
+// for the timeouts. The port has no job model, so a job is its bytes sent and the connection
+// closed.
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
@@ -57,21 +58,23 @@ std::string errno_text(int error) {
 
 class RawBackend final : public PrinterBackend {
  public:
-  RawBackend(std::string host, std::uint16_t port, std::chrono::milliseconds timeout)
-      : host_(std::move(host)), port_(port), timeout_(timeout) {}
+  RawBackend(std::string host, std::uint16_t port, std::chrono::milliseconds timeout,
+             DocumentFormat language)
+      : host_(std::move(host)), port_(port), timeout_(timeout), language_(language) {}
 
   Result<PrinterCapabilities> capabilities() override {
     auto socket = connect();
     if (!socket) return socket.error();
     PrinterCapabilities caps;
-    caps.formats = {DocumentFormat::zpl};
+    caps.formats = {language_};
     return caps;
   }
 
   Result<std::string> submit(const Document& document, const std::string&) override {
     if (auto valid = check_document(document); !valid) return valid.error();
-    if (document.format != DocumentFormat::zpl)
-      return make_error("format_unsupported", "a raw port takes zpl only, not " +
+    if (document.format != language_)
+      return make_error("format_unsupported", "this raw port takes " +
+                                                  std::string(format_name(language_)) + ", not " +
                                                   std::string(format_name(document.format)));
     auto socket = connect();
     if (!socket) return socket.error();
@@ -190,13 +193,15 @@ class RawBackend final : public PrinterBackend {
   std::string host_;
   std::uint16_t port_;
   std::chrono::milliseconds timeout_;
+  DocumentFormat language_;
 };
 
 }  // namespace
 
 std::unique_ptr<PrinterBackend> make_raw_backend(std::string host, std::uint16_t port,
-                                                 std::chrono::milliseconds timeout) {
-  return std::make_unique<RawBackend>(std::move(host), port, timeout);
+                                                 std::chrono::milliseconds timeout,
+                                                 DocumentFormat language) {
+  return std::make_unique<RawBackend>(std::move(host), port, timeout, language);
 }
 
 }  // namespace storeedge::printer

@@ -201,7 +201,7 @@ std::optional<std::string> set_scanners(const toml::node& n, Config& c) {
 
 bool is_purpose(std::string_view p) {
   return p == "bag_label" || p == "shipping_label" || p == "packing_slip" || p == "return_label" ||
-         p == "bin_label";
+         p == "bin_label" || p == "return_slip";
 }
 
 std::optional<std::string> set_printer_field(const std::string& key, const toml::node& n,
@@ -211,15 +211,15 @@ std::optional<std::string> set_printer_field(const std::string& key, const toml:
     return identifier_value(key, n, key == "name" ? p.name : p.station);
   if (key == "purposes") {
     const auto* list = n.as_array();
-    if (!list || list->empty() || list->size() > 5)
-      return "purposes must be a list of 1-5 of bag_label, shipping_label, packing_slip, "
-             "return_label, bin_label";
+    if (!list || list->empty() || list->size() > 6)
+      return "purposes must be a list of 1-6 of bag_label, shipping_label, packing_slip, "
+             "return_label, bin_label, return_slip";
     p.purposes.clear();
     for (const auto& item : *list) {
       auto v = item.value<std::string>();
       if (!item.is_string() || !v || !is_purpose(*v))
         return "purposes: each one of bag_label, shipping_label, packing_slip, return_label, "
-               "bin_label";
+               "bin_label, return_slip";
       p.purposes.push_back(*v);
     }
     return std::nullopt;
@@ -249,13 +249,20 @@ std::optional<std::string> set_printer_field(const std::string& key, const toml:
   }
   if (key == "format") {
     if (auto e = text(p.format, 8)) return e;
-    if (p.format != "zpl" && p.format != "pdf") return "format must be zpl or pdf";
+    if (p.format != "zpl" && p.format != "pdf" && p.format != "escpos")
+      return "format must be zpl, pdf or escpos";
     return std::nullopt;
   }
   if (key == "dpi") {
     auto v = n.value<std::int64_t>();
     if (!n.is_integer() || !v || (*v != 203 && *v != 300)) return "dpi must be 203 or 300";
     p.dpi = static_cast<int>(*v);
+    return std::nullopt;
+  }
+  if (key == "paper_width_mm") {
+    auto v = n.value<std::int64_t>();
+    if (!n.is_integer() || !v || (*v != 80 && *v != 58)) return "paper_width_mm must be 80 or 58";
+    p.paper_width_mm = static_cast<int>(*v);
     return std::nullopt;
   }
   return "unknown key '" + key + "'";
@@ -272,12 +279,71 @@ std::optional<std::string> set_printers(const toml::node& n, Config& c) {
     if (p.backend == "cups" && p.queue.empty()) return "a cups printer needs its queue";
     if (p.backend == "ipp" && p.uri.empty()) return "an ipp printer needs its uri";
     if (p.backend == "raw" && p.host.empty()) return "a raw printer needs its host";
-    if (p.backend == "raw" && p.format != "zpl") return "a raw printer takes zpl only";
+    if (p.backend == "raw" && p.format != "zpl" && p.format != "escpos")
+      return "a raw printer takes zpl or escpos";
+    if (p.format == "escpos" && p.backend == "ipp")
+      return "an escpos printer needs the raw backend or a (raw) cups queue; IPP printers take "
+             "no ESC/POS";
+    // ESC/POS is for receipts: today the return slip, which is never anything else.
+    for (const auto& purpose : p.purposes) {
+      if (p.format == "escpos" && purpose != "return_slip")
+        return "an escpos printer prints return_slip only, not " + purpose;
+      if (p.format != "escpos" && purpose == "return_slip")
+        return "return_slip needs format = \"escpos\" (a receipt printer)";
+    }
     for (const auto& other : before)
       if (other.name == p.name) return "the name '" + p.name + "' is used twice";
     return std::nullopt;
   };
   return read_tables(n, "printers.printer", 64, c.printing.printers, set_printer_field, check);
+}
+
+// Whether `s` is valid UTF-8 without control characters; counts its code points into `chars`.
+bool printable_utf8(std::string_view s, std::size_t& chars) {
+  chars = 0;
+  for (std::size_t i = 0; i < s.size(); ++chars) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    const std::size_t n = b < 0x80             ? 1
+                          : (b & 0xE0) == 0xC0 ? 2
+                          : (b & 0xF0) == 0xE0 ? 3
+                          : (b & 0xF8) == 0xF0 ? 4
+                                               : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    char32_t cp = n == 1 ? b : b & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if ((c & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) return false;
+    i += n;
+  }
+  return true;
+}
+
+// returns.dc_address: 0 (not configured) to 5 lines of 1-40 characters of printable text.
+std::optional<std::string> set_dc_address(const toml::node& n, Config& c) {
+  const auto* list = n.as_array();
+  constexpr const char* kShape =
+      "must be a list of 1-5 lines of text of 1-40 characters each (or [] for none)";
+  if (!list || list->size() > 5) return kShape;
+  std::vector<std::string> lines;
+  for (const auto& item : *list) {
+    auto v = item.value<std::string>();
+    std::size_t chars = 0;
+    if (!item.is_string() || !v) return kShape;
+    if (!printable_utf8(*v, chars))
+      return "line " + std::to_string(lines.size() + 1) +
+             " must be UTF-8 text without control characters";
+    if (chars == 0 || chars > 40)
+      return "line " + std::to_string(lines.size() + 1) + " must have 1-40 characters, not " +
+             std::to_string(chars);
+    lines.push_back(*v);
+  }
+  c.returns.dc_address = std::move(lines);
+  return std::nullopt;
 }
 
 const std::map<std::string, KeySpec>& key_table() {
@@ -322,6 +388,7 @@ const std::map<std::string, KeySpec>& key_table() {
        {false, int_key(&Config::devices, &DevicesConfig::queue_limit, 1, 10'000)}},
       {"devices.scanner", {false, set_scanners}},
       {"printers.printer", {false, set_printers}},
+      {"returns.dc_address", {false, set_dc_address}},
       {"http.listen",
        {false,
         [](const toml::node& n, Config& c) -> std::optional<std::string> {

@@ -81,21 +81,29 @@ struct DevicesConfig {
 struct PrinterConfig {
   std::string name;     // identifier, e.g. "desk-zebra"
   std::string station;  // where it stands; "" = anywhere
-  std::vector<std::string>
-      purposes;         // bag_label | shipping_label | packing_slip | return_label | bin_label
-  std::string backend;  // cups | ipp | raw
-  std::string queue;    // cups: the queue's name
-  std::string server;   // cups: "host:port"; "" = the local cupsd
-  std::string uri;      // ipp: ipp://host:port/ipp/print
-  std::string host;     // raw: the printer's address
+  // bag_label | shipping_label | packing_slip | return_label | bin_label | return_slip
+  std::vector<std::string> purposes;
+  std::string backend;         // cups | ipp | raw
+  std::string queue;           // cups: the queue's name
+  std::string server;          // cups: "host:port"; "" = the local cupsd
+  std::string uri;             // ipp: ipp://host:port/ipp/print
+  std::string host;            // raw: the printer's address
   std::uint16_t port = 9100;   // raw
-  std::string format = "zpl";  // zpl | pdf: what labels are rendered as for it
+  std::string format = "zpl";  // zpl | pdf: what labels are rendered as; escpos: receipts
   int dpi = 203;               // zpl: 203 or 300
   std::string media;           // the printer's media name; "" = its default
+  int paper_width_mm = 80;     // escpos: 80 (48 columns) or 58 (32 columns)
 };
 
 struct PrintingConfig {
   std::vector<PrinterConfig> printers;
+};
+
+// POS returns ([returns]). See docs/printing.md, "Return label".
+struct ReturnsConfig {
+  // Where goods going back to the distribution centre are sent: 1-5 lines of text of at most
+  // 40 characters each, printed on return labels; empty = not configured (labels fail saying so).
+  std::vector<std::string> dc_address;
 };
 
 struct DatabaseConfig {
@@ -114,6 +122,7 @@ struct Config {
   FulfilConfig fulfil;
   DevicesConfig devices;
   PrintingConfig printing;
+  ReturnsConfig returns;
   log::Level log_level = log::Level::info;
   HttpConfig http;
   AuthConfig auth;

@@ -55,7 +55,8 @@ int run_print_jobs(const std::vector<std::string>& words,
     if (!jobs) return fail(jobs.error());
     out << "ID\tKIND\tFOR\tSTATE\tPRINTER\tATTEMPTS\tUPDATED\tREASON\n";
     for (const auto& j : *jobs)
-      out << j.id << "\t" << j.kind << "\t" << opt(j.allocation_id)
+      out << j.id << "\t" << j.kind << "\t"
+          << opt(j.allocation_id ? j.allocation_id : j.return_id)  // a return's jobs: the return
           << (j.package ? "/" + *j.package : "") << "\t" << j.state << "\t" << opt(j.printer)
           << "\t" << j.attempts << "\t" << j.updated_at << "\t" << opt(j.reason) << "\n";
     return 0;

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include "daemon/return_documents.h"
 #include "printer/label_kinds.h"
 #include "printer/label_render.h"
 
@@ -11,7 +12,6 @@ namespace {
 
 using printer::Document;
 using printer::DocumentFormat;
-using Rendering = std::function<Result<Document>()>;
 
 Result<std::string> from_base64(const std::string& text) {
   if (text.size() % 4 != 0) return make_error("no_data", "the OMS's label is not base64");
@@ -91,11 +91,17 @@ Result<Rendering> shipping_label(store::Connection& db, const printer::PrintJob&
 
 }  // namespace
 
-printer::Renderer make_job_renderer(std::string store_name) {
-  return [store_name](store::Connection& db, const printer::PrintJob& job,
-                      const PrinterConfig& p) -> Result<Rendering> {
+printer::Renderer make_job_renderer(std::string store_name, std::vector<std::string> dc_address) {
+  return [store_name, dc_address](store::Connection& db, const printer::PrintJob& job,
+                                  const PrinterConfig& p) -> Result<Rendering> {
+    if (p.format == "escpos" && job.kind != "return_slip")
+      return make_error(
+          "format_mismatch",
+          "printer " + p.name + " is an escpos receipt printer; it prints no " + job.kind);
     if (job.kind == "bag_label") return bag_label(db, job, p, store_name);
     if (job.kind == "shipping_label") return shipping_label(db, job, p);
+    if (job.kind == "return_label") return return_label(db, job, p, store_name, dc_address);
+    if (job.kind == "return_slip") return return_slip(db, job, p, store_name);
     return make_error("no_data", "the store makes no " + job.kind + " jobs from its rows yet");
   };
 }

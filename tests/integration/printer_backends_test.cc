@@ -346,6 +346,45 @@ TEST(RawBackend, ListenerGetsTheBytes) {
   EXPECT_EQ(printer.jobs().size(), 3u);
 }
 
+// ESC/POS with the bytes a filter would mangle: ESC @, ESC t 16, a Windows-1252 é, NUL, a cut.
+const std::string kEscpos = std::string(
+                                "\x1b@\x1bt\x10"
+                                "Caf\xe9\n\x1dkI\x04{C") +
+                            std::string(1, '\0') + "\x01\x1dVB\x03";
+
+TEST(RawBackend, AReceiptPrinterTakesEscposOnly) {
+  ByteSink printer;
+  auto backend = make_raw_backend("127.0.0.1", static_cast<std::uint16_t>(printer.port()), 10s,
+                                  DocumentFormat::escpos);
+  auto caps = backend->capabilities();
+  ASSERT_TRUE(caps) << caps.error().message;
+  EXPECT_EQ(caps->formats, std::vector<DocumentFormat>{DocumentFormat::escpos});
+  ASSERT_TRUE(backend->submit(document(DocumentFormat::escpos, kEscpos), "slip"));
+  auto zpl = backend->submit(document(DocumentFormat::zpl, kZpl), "label");
+  ASSERT_FALSE(zpl);
+  EXPECT_EQ(zpl.error().code, "format_unsupported");
+  ASSERT_TRUE(printer.wait_for_jobs(2, 10s));
+  EXPECT_EQ(printer.jobs().at(1), kEscpos);
+  EXPECT_EQ(printer.jobs().size(), 2u);
+}
+
+TEST(CupsBackend, ARawQueueForAReceiptPrinterPassesEscposThrough) {
+  CupsServer cups;
+  ByteSink printer;
+  cups.add_raw_queue("receipt1", socket_uri(printer.port()));
+  auto backend = make_cups_backend("receipt1", cups.server(), 10s, DocumentFormat::escpos);
+  auto caps = backend->capabilities();
+  ASSERT_TRUE(caps) << caps.error().message;
+  EXPECT_EQ(caps->formats, std::vector<DocumentFormat>{DocumentFormat::escpos});
+  auto job = backend->submit(document(DocumentFormat::escpos, kEscpos), "slip");
+  ASSERT_TRUE(job) << job.error().message;
+  ASSERT_TRUE(printer.wait_for_jobs(1, 30s)) << cups.log();
+  EXPECT_EQ(printer.jobs().front(), kEscpos);
+  auto status = wait_for_final(*backend, *job);
+  ASSERT_TRUE(status) << status.error().message;
+  EXPECT_EQ(status->state, JobState::completed) << status->message;
+}
+
 TEST(RawBackend, NobodyListeningIsOffline) {
   auto backend = make_raw_backend("127.0.0.1", static_cast<std::uint16_t>(testing::free_port()));
   auto caps = backend->capabilities();

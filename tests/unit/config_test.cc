@@ -197,5 +197,85 @@ TEST(Config, RefusesBadScannerBindings) {
   }
 }
 
+// Receipt printers (format = "escpos") and the DC's address for return labels.
+TEST(Config, ReadsReceiptPrintersAndTheDcAddress) {
+  auto c = parse_config_text(R"(
+[returns]
+dc_address = ["Central DC Returns", "Industrieweg 12", "3045 AB Rotterdam"]
+
+[[printers.printer]]
+name = "till-receipt"
+station = "till-1"
+purposes = ["return_slip"]
+backend = "raw"
+host = "10.0.0.9"
+format = "escpos"
+paper_width_mm = 58
+
+[[printers.printer]]
+name = "till-receipt-2"
+purposes = ["return_slip"]
+backend = "cups"
+queue = "receipt2"
+format = "escpos"
+
+[[printers.printer]]
+name = "back-zebra"
+purposes = ["return_label", "bin_label"]
+backend = "raw"
+host = "10.0.0.7"
+)",
+                             {});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(
+      c->returns.dc_address,
+      (std::vector<std::string>{"Central DC Returns", "Industrieweg 12", "3045 AB Rotterdam"}));
+  ASSERT_EQ(c->printing.printers.size(), 3u);
+  EXPECT_EQ(c->printing.printers[0].format, "escpos");
+  EXPECT_EQ(c->printing.printers[0].paper_width_mm, 58);
+  EXPECT_EQ(c->printing.printers[1].paper_width_mm, 80);  // the default
+  EXPECT_TRUE(parse_config_text("[returns]\ndc_address = []", {}));
+  EXPECT_TRUE(parse_config_text("[returns]\ndc_address = [\"Zentrallager Süd, Straße 4\"]", {}));
+  auto defaults = parse_config_text("", {});
+  ASSERT_TRUE(defaults);
+  EXPECT_TRUE(defaults->returns.dc_address.empty());
+}
+
+TEST(Config, RefusesBadReceiptPrintersAndDcAddresses) {
+  const std::string raw_escpos =
+      "[[printers.printer]]\nname = \"r\"\nbackend = \"raw\"\nhost = \"h\"\nformat = \"escpos\"\n";
+  const std::pair<std::string, const char*> cases[] = {
+      {raw_escpos + "purposes = [\"return_label\"]", "prints return_slip only"},
+      {raw_escpos + "purposes = [\"return_slip\"]\npaper_width_mm = 76", "80 or 58"},
+      {"[[printers.printer]]\nname = \"r\"\nbackend = \"ipp\"\nuri = \"ipp://h/ipp/print\"\n"
+       "format = \"escpos\"\npurposes = [\"return_slip\"]",
+       "IPP printers take no ESC/POS"},
+      {"[[printers.printer]]\nname = \"z\"\nbackend = \"raw\"\nhost = \"h\"\n"
+       "purposes = [\"return_slip\"]",
+       "return_slip needs format = \"escpos\""},
+      {"[[printers.printer]]\nname = \"z\"\nbackend = \"raw\"\nhost = \"h\"\nformat = \"pdf\"\n"
+       "purposes = [\"bag_label\"]",
+       "a raw printer takes zpl or escpos"},
+      {"[[printers.printer]]\nname = \"z\"\nbackend = \"raw\"\nhost = \"h\"\nformat = \"tiff\"\n"
+       "purposes = [\"bag_label\"]",
+       "format must be zpl, pdf or escpos"},
+      {"[returns]\ndc_address = \"Central DC\"", "returns.dc_address: must be a list"},
+      {"[returns]\ndc_address = [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\"]", "1-5 lines"},
+      {"[returns]\ndc_address = [\"" + std::string(41, 'x') + "\"]", "line 1 must have 1-40"},
+      {"[returns]\ndc_address = [\"ok\", \"\"]", "line 2 must have 1-40"},
+      {"[returns]\ndc_address = [\"tab\\there\"]", "without control characters"},
+      {"[returns]\ndc_address = [\"esc\\u001b@\"]", "without control characters"},
+      {"[returns]\ndc_address = [1]", "must be a list"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto c = parse_config_text(text, {});
+    ASSERT_FALSE(c) << text;
+    EXPECT_EQ(c.error().code, "config_bad_value") << text;
+    EXPECT_NE(c.error().message.find(expected), std::string::npos) << c.error().message;
+  }
+  // 40 characters, not bytes: "ß" is two bytes.
+  EXPECT_TRUE(parse_config_text("[returns]\ndc_address = [\"" + std::string(39, 'x') + "ß\"]", {}));
+}
+
 }  // namespace
 }  // namespace storeedge
