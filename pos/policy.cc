@@ -77,6 +77,15 @@ Result<std::string> local_date(std::string_view at, const std::string& timezone)
   return date::format("%F", day);
 }
 
+Result<std::string> local_time_text(std::string_view at, const std::string& timezone) {
+  auto instant = parse_instant(at);
+  if (!instant) return make_error("invalid_request", "not an RFC 3339 UTC timestamp");
+  const auto minutes = date::floor<std::chrono::minutes>(*instant);
+  if (const date::time_zone* zone = find_zone(timezone))
+    return date::format("%F %R %Z", date::make_zoned(zone, minutes));
+  return date::format("%F %R UTC", minutes);
+}
+
 Result<std::string> add_days(std::string_view text, std::int64_t days) {
   std::istringstream in{std::string(text)};
   date::year_month_day ymd;

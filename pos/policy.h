@@ -28,6 +28,8 @@ struct ReturnPolicy {
 // The store's calendar date (YYYY-MM-DD) at `at` (RFC 3339, UTC). An unknown timezone counts as
 // UTC. "invalid_request" when `at` is not a timestamp.
 [[nodiscard]] Result<std::string> local_date(std::string_view at, const std::string& timezone);
+// `at` as the store's wall clock for printing, "2026-11-23 13:00 CET" (UTC for an unknown zone).
+[[nodiscard]] Result<std::string> local_time_text(std::string_view at, const std::string& timezone);
 // `date` (YYYY-MM-DD) plus `days`; "invalid_request" when `date` is not a valid date.
 [[nodiscard]] Result<std::string> add_days(std::string_view date, std::int64_t days);
 bool is_known_timezone(const std::string& timezone);

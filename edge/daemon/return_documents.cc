@@ -4,6 +4,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
+#include "pos/policy.h"
 #include "printer/label.h"
 #include "printer/label_kinds.h"
 #include "printer/label_render.h"
@@ -42,11 +43,12 @@ std::string shortened(std::string text, std::size_t max) {
   return text.substr(0, i) + "\u2026";
 }
 
-// "2026-11-23T12:00:00.000Z" → "2026-11-23 12:00 UTC"; anything else as stored.
-std::string printed_time(const std::string& rfc3339) {
-  if (rfc3339.size() >= 17 && rfc3339[10] == 'T' && rfc3339.back() == 'Z')
-    return rfc3339.substr(0, 10) + " " + rfc3339.substr(11, 5) + " UTC";
-  return rfc3339;
+// "2026-11-23T12:00:00.000Z" → "2026-11-23 13:00 CET" in the store's timezone (store.config);
+// anything unreadable as stored.
+std::string printed_time(store::Connection& db, const std::string& rfc3339) {
+  auto policy = pos::load_policy(db);
+  auto text = pos::local_time_text(rfc3339, policy ? policy->timezone : "UTC");
+  return text ? *text : rfc3339;
 }
 
 Result<std::string> return_id_of(const printer::PrintJob& job) {
@@ -205,7 +207,7 @@ Result<Rendering> return_slip(store::Connection& db, const printer::PrintJob& jo
   in.store_name = shortened(store_name, 48);
   in.return_id = *id;
   in.order = row.order;
-  in.time = printed_time(row.created_at);
+  in.time = printed_time(db, row.created_at);
   in.associate = shortened(row.user_name, 48);
   if (row.override_by) in.override_by = shortened(row.override_name.value_or(*row.override_by), 48);
   in.offline = row.offline;

@@ -41,6 +41,12 @@ TEST(PosPolicy, LocalDatesFollowTheStoresTimezone) {
   EXPECT_EQ(*local_date("2026-07-01T22:30:00.000Z", "Europe/Amsterdam"), "2026-07-02");
   EXPECT_EQ(*local_date("2026-11-24T23:30:00.000Z", "Mars/Olympus_Mons"), "2026-11-24");
   EXPECT_FALSE(local_date("yesterday", "UTC"));
+  EXPECT_EQ(*local_time_text("2026-11-23T12:00:59.999Z", "Europe/Amsterdam"),
+            "2026-11-23 13:00 CET");
+  EXPECT_EQ(*local_time_text("2026-07-01T12:00:00.000Z", "Europe/Amsterdam"),
+            "2026-07-01 14:00 CEST");
+  EXPECT_EQ(*local_time_text("2026-11-23T12:00:00.000Z", "Mars/Olympus_Mons"),
+            "2026-11-23 12:00 UTC");
   EXPECT_FALSE(is_known_timezone("Mars/Olympus_Mons"));
   EXPECT_TRUE(is_known_timezone("Europe/Amsterdam"));
 }
