@@ -23,6 +23,7 @@ json::object print_job_json(const printer::PrintJob& j) {
       {"kind", j.kind},
       {"allocation", opt(j.allocation_id)},
       {"package", opt(j.package)},
+      {"return", opt(j.return_id)},
       {"state", j.state},
       {"printer", opt(j.printer)},
       {"printer_job", opt(j.printer_job)},
