@@ -9,7 +9,7 @@ namespace {
 constexpr std::string_view kColumns =
     "job_id, kind, allocation_id, package, state, printer, printer_job, reason, next_attempt_at,"
     " done_at, attempts, created_at, COALESCE(updated_at, created_at), reprint_of, requested_by,"
-    " station, return_id";
+    " station, return_id, location, sku";
 
 PrintJob read_job(const store::Statement& st) {
   PrintJob j;
@@ -30,6 +30,8 @@ PrintJob read_job(const store::Statement& st) {
   j.requested_by = st.column_optional(14);
   j.station = st.column_optional(15);
   j.return_id = st.column_optional(16);
+  j.location = st.column_optional(17);
+  j.sku = st.column_optional(18);
   return j;
 }
 
@@ -100,10 +102,12 @@ Result<std::int64_t> add_print_job(store::Connection& db, const NewPrintJob& job
                                    std::string_view now) {
   auto st = db.prepare(
       "INSERT INTO print_jobs (kind, allocation_id, package, return_id, state, created_at,"
-      " updated_at, station) VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5, ?6)");
+      " updated_at, station, location, sku) VALUES (?1, ?2, ?3, ?4, 'pending', ?5, ?5, ?6, ?7,"
+      " ?8)");
   if (!st) return st.error();
   (*st)->bind(1, job.kind).bind_optional(2, job.allocation_id).bind_optional(3, job.package);
   (*st)->bind_optional(4, job.return_id).bind(5, now).bind_optional(6, job.station);
+  (*st)->bind_optional(7, job.location).bind_optional(8, job.sku);
   if (auto r = (*st)->run(); !r) return r.error();
   return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db.handle()));
 }
@@ -111,10 +115,10 @@ Result<std::int64_t> add_print_job(store::Connection& db, const NewPrintJob& job
 Result<std::int64_t> reprint_print_job(store::Connection& db, std::int64_t id,
                                        std::string_view requested_by, std::string_view now) {
   auto st = db.prepare(
-      "INSERT INTO print_jobs (kind, allocation_id, package, return_id, state, created_at,"
-      " updated_at, reprint_of, requested_by, station)"
-      " SELECT kind, allocation_id, package, return_id, 'pending', ?2, ?2, job_id, ?3, station"
-      " FROM print_jobs WHERE job_id = ?1");
+      "INSERT INTO print_jobs (kind, allocation_id, package, return_id, location, sku, state,"
+      " created_at, updated_at, reprint_of, requested_by, station)"
+      " SELECT kind, allocation_id, package, return_id, location, sku, 'pending', ?2, ?2, job_id,"
+      " ?3, station FROM print_jobs WHERE job_id = ?1");
   if (!st) return st.error();
   (*st)->bind(1, id).bind(2, now).bind(3, requested_by);
   if (auto r = (*st)->run(); !r) return r.error();

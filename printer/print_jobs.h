@@ -24,7 +24,8 @@ struct PrintJob {
   // bag_label | shipping_label | packing_slip | return_label | return_slip | bin_label
   std::string kind;
   std::optional<std::string> allocation_id, package;
-  std::optional<std::string> return_id;  // return_label, return_slip: the POS return
+  std::optional<std::string> return_id;      // return_label, return_slip: the POS return
+  std::optional<std::string> location, sku;  // bin_label: the bin, and the item of a shelf label
   std::string state;
   std::optional<std::string> printer, printer_job, reason, next_attempt_at, done_at;
   std::int64_t attempts = 0;
@@ -64,7 +65,7 @@ struct JobUpdate {
 // A new pending job; returns its id.
 struct NewPrintJob {
   std::string kind;
-  std::optional<std::string> allocation_id, package, return_id, station;
+  std::optional<std::string> allocation_id, package, return_id, station, location, sku;
 };
 [[nodiscard]] Result<std::int64_t> add_print_job(store::Connection& db, const NewPrintJob& job,
                                                  std::string_view now);

@@ -381,10 +381,14 @@ CREATE INDEX print_jobs_by_state ON print_jobs (state, job_id);
 // review of returns taken offline; the orders the OMS answered an order.lookup with (kept apart
 // from the sequenced replica); for each order document, how far the OMS had acknowledged the
 // up stream when it arrived, so a return the document already counts is not counted twice;
-// and the return a print job (return label, return slip) belongs to.
+// the return a print job (return label, return slip) belongs to, the bin and item a bin or shelf
+// label prints, and the SSCC of a package that gets the store's own GS1 logistic label.
 constexpr std::string_view kV7 = R"sql(
 ALTER TABLE returnable_orders ADD COLUMN up_acked INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE print_jobs ADD COLUMN return_id TEXT;
+ALTER TABLE print_jobs ADD COLUMN location TEXT;
+ALTER TABLE print_jobs ADD COLUMN sku TEXT;
+ALTER TABLE packages ADD COLUMN sscc TEXT;
 
 CREATE TABLE looked_up_orders (
   order_id   TEXT PRIMARY KEY,
