@@ -409,8 +409,11 @@ Result<ReturnRecord> record_return(Connection& db, const ReturnRequest& req,
   }
   for (const char* kind : {"return_label", "return_slip"}) {
     if (std::string_view(kind) == "return_label" ? !to_dc : !req.slip) continue;
-    auto job = printer::add_print_job(
-        db, {kind, std::nullopt, std::nullopt, rec.return_id, ctx.station}, at);
+    printer::NewPrintJob print;
+    print.kind = kind;
+    print.return_id = rec.return_id;
+    print.station = ctx.station;
+    auto job = printer::add_print_job(db, print, at);
     if (!job) return job.error();
     rec.print_jobs.push_back(*job);
   }

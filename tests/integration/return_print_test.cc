@@ -47,8 +47,10 @@ class ReturnPrintTest : public DaemonTest {
     for (const auto& [kind, id] :
          {std::pair{"return_slip", kSampleReturnId}, std::pair{"return_label", kSampleReturnId},
           std::pair{"return_slip", "R-GONE-1"}}) {
-      auto job = printer::add_print_job(
-          *db, printer::NewPrintJob{kind, std::nullopt, std::nullopt, id, "till-1"}, at);
+      auto job = printer::add_print_job(*db,
+                                        printer::NewPrintJob{kind, std::nullopt, std::nullopt, id,
+                                                             "till-1", std::nullopt, std::nullopt},
+                                        at);
       ASSERT_TRUE(job) << job.error().message;
     }
     ASSERT_TRUE(db->exec("COMMIT"));
