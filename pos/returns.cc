@@ -425,10 +425,12 @@ Result<std::optional<ReturnRecord>> load_return(Connection& db, const std::strin
       [&](const store::Statement& s) { rec = read_return(s); });
   if (!r) return r.error();
   if (!rec) return rec;
+  // return_lines is WITHOUT ROWID (there is no rowid to order by: "no such column", a 500 on
+  // every read of a return); the order's lines come in their natural order, "2" before "10".
   r = store::each_row(
       db,
       "SELECT line, sku, description, qty, unit_refund, refund, reason, condition, disposition,"
-      " location FROM return_lines WHERE return_id = ?1 ORDER BY rowid",
+      " location FROM return_lines WHERE return_id = ?1 ORDER BY length(line), line",
       [&](store::Statement& s) { s.bind(1, return_id); },
       [&](const store::Statement& s) {
         rec->lines.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_int(3),
