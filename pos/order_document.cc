@@ -13,31 +13,54 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view kOrderFromReplica =
-    "SELECT document, up_acked FROM returnable_orders o WHERE (?1 IS NULL OR o.order_id = ?1)"
-    " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM receipt_barcodes r"
-    "                            WHERE r.barcode = ?2 AND r.order_id = o.order_id))"
-    " AND (?3 IS NULL OR json_extract(o.document, '$.customer.email_hash') = ?3)"
-    " ORDER BY o.order_id LIMIT ?4";
+// The query's given fields become top-level terms, so that SQLite finds an order by its
+// primary key and a receipt through receipt_barcodes. (One fixed statement with
+// "?1 IS NULL OR o.order_id = ?1" terms hid both: every lookup and every return scanned the
+// whole replica and every handed-over allocation.) An absent field stays a constant
+// "?N IS NULL" term so that the parameters are bound the same way for every shape.
+std::string term(bool given, std::string_view when_given, std::string_view param) {
+  return given ? std::string(when_given) : std::string(param) + " IS NULL";
+}
+
+std::string replica_sql(const OrderQuery& q) {
+  return "SELECT document, up_acked FROM returnable_orders o WHERE " +
+         term(q.order.has_value(), "o.order_id = ?1", "?1") + " AND " +
+         term(q.receipt.has_value(),
+              "o.order_id IN (SELECT r.order_id FROM receipt_barcodes r WHERE r.barcode = ?2)",
+              "?2") +
+         " AND " +
+         term(q.email_hash.has_value(), "json_extract(o.document, '$.customer.email_hash') = ?3",
+              "?3") +
+         " ORDER BY o.order_id LIMIT ?4";
+}
 
 // Receipt barcodes of looked-up orders are not indexed: there are few such orders.
-constexpr std::string_view kOrderFromLookups =
-    "SELECT document, up_acked FROM looked_up_orders o WHERE (?1 IS NULL OR o.order_id = ?1)"
-    " AND (?2 IS NULL OR EXISTS (SELECT 1 FROM json_each(o.document, '$.receipt_barcodes') r"
-    "                            WHERE r.value = ?2))"
-    " AND (?3 IS NULL OR json_extract(o.document, '$.customer.email_hash') = ?3)"
-    " AND NOT EXISTS (SELECT 1 FROM returnable_orders x WHERE x.order_id = o.order_id)"
-    " ORDER BY o.order_id LIMIT ?4";
+std::string lookups_sql(const OrderQuery& q) {
+  return "SELECT document, up_acked FROM looked_up_orders o WHERE " +
+         term(q.order.has_value(), "o.order_id = ?1", "?1") + " AND " +
+         term(q.receipt.has_value(),
+              "EXISTS (SELECT 1 FROM json_each(o.document, '$.receipt_barcodes') r"
+              " WHERE r.value = ?2)",
+              "?2") +
+         " AND " +
+         term(q.email_hash.has_value(), "json_extract(o.document, '$.customer.email_hash') = ?3",
+              "?3") +
+         " AND NOT EXISTS (SELECT 1 FROM returnable_orders x WHERE x.order_id = o.order_id)"
+         " ORDER BY o.order_id LIMIT ?4";
+}
 
 // Orders fulfilled here with no document: the units handed over or shipped, at the price the
-// OMS allocated them (what was paid is not known here). No receipt barcodes.
-constexpr std::string_view kFulfilledOrders =
-    "SELECT DISTINCT a.order_id FROM allocations a"
-    " WHERE a.state IN ('handed_over', 'shipped') AND (?1 IS NULL OR a.order_id = ?1)"
-    " AND ?2 IS NULL AND (?3 IS NULL OR json_extract(a.customer, '$.email_hash') = ?3)"
-    " AND NOT EXISTS (SELECT 1 FROM returnable_orders x WHERE x.order_id = a.order_id)"
-    " AND NOT EXISTS (SELECT 1 FROM looked_up_orders y WHERE y.order_id = a.order_id)"
-    " ORDER BY a.order_id LIMIT ?4";
+// OMS allocated them (what was paid is not known here). No receipt barcodes. Given an order,
+// the state test is kept off the index ("+a.state") so that SQLite takes allocations_by_order.
+std::string fulfilled_sql(const OrderQuery& q) {
+  return "SELECT DISTINCT a.order_id FROM allocations a WHERE " +
+         term(q.order.has_value(), "a.order_id = ?1", "?1") + " AND " +
+         (q.order ? "+a.state" : "a.state") + " IN ('handed_over', 'shipped') AND ?2 IS NULL AND " +
+         term(q.email_hash.has_value(), "json_extract(a.customer, '$.email_hash') = ?3", "?3") +
+         " AND NOT EXISTS (SELECT 1 FROM returnable_orders x WHERE x.order_id = a.order_id)"
+         " AND NOT EXISTS (SELECT 1 FROM looked_up_orders y WHERE y.order_id = a.order_id)"
+         " ORDER BY a.order_id LIMIT ?4";
+}
 
 constexpr std::string_view kFulfilledLines =
     "SELECT a.allocation_id, a.closed_at, coalesce(a.customer_name, ''),"
@@ -268,13 +291,13 @@ Result<OrderDocument> parse_order_document(const json::object& o, OrderSource so
 Result<std::vector<OrderDocument>> find_local_orders(Connection& db, const OrderQuery& q,
                                                      int limit) {
   std::vector<OrderDocument> out;
-  if (auto r = documents_from(db, kOrderFromReplica, OrderSource::replica, q, limit, out); !r)
+  if (auto r = documents_from(db, replica_sql(q), OrderSource::replica, q, limit, out); !r)
     return r.error();
-  if (auto r = documents_from(db, kOrderFromLookups, OrderSource::oms, q, limit, out); !r)
+  if (auto r = documents_from(db, lookups_sql(q), OrderSource::oms, q, limit, out); !r)
     return r.error();
   std::vector<std::string> fulfilled;
   auto r = store::each_row(
-      db, kFulfilledOrders, [&](store::Statement& s) { bind_query(s, q, limit); },
+      db, fulfilled_sql(q), [&](store::Statement& s) { bind_query(s, q, limit); },
       [&](const store::Statement& s) { fulfilled.push_back(s.column_text(0)); });
   if (!r) return r.error();
   for (const std::string& id : fulfilled) {
