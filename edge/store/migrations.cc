@@ -390,6 +390,9 @@ ALTER TABLE print_jobs ADD COLUMN location TEXT;
 ALTER TABLE print_jobs ADD COLUMN sku TEXT;
 ALTER TABLE packages ADD COLUMN sscc TEXT;
 
+CREATE INDEX returnable_orders_by_email
+  ON returnable_orders (json_extract(document, '$.customer.email_hash'));
+
 CREATE TABLE looked_up_orders (
   order_id   TEXT PRIMARY KEY,
   document   TEXT NOT NULL,
