@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's demo command: installs what is missing, builds the release binaries, provisions a
-# demo manager and handheld in ./var (once), starts a local mosquitto (unless a broker already
+# demo manager, a handheld and a POS terminal in ./var (once), starts a local mosquitto (unless a broker already
 # listens on 1883) and the OMS simulator, and runs storeedged in the foreground on its embedded
 # defaults; it prints the handheld app's set-up link. Ctrl-C stops everything it started.
 set -euo pipefail
@@ -26,6 +26,12 @@ if [ ! -s "$token_file" ]; then
   (umask 077; ctl devices enrol --id "$id" --kind handheld --name "Demo handheld" 2>/dev/null > "$token_file")
 fi
 token=$(cat "$token_file")
+pos_token_file="$state/demo-pos.token"
+if [ ! -s "$pos_token_file" ]; then
+  id="demo-pos-$(date +%s)"
+  (umask 077; ctl devices enrol --id "$id" --kind pos --name "Demo POS" --station till-1 2>/dev/null > "$pos_token_file")
+fi
+pos_token=$(cat "$pos_token_file")
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -47,6 +53,9 @@ StoreEdge demo — store S001 of tenant "demo", state in ./$state
   Handheld: http://127.0.0.1:8080/#device=$token
             (open it in a browser — a phone-sized window suits it; the link sets the browser up
             as the demo handheld and signs in with a badge or user ID and PIN, below)
+  POS:      http://127.0.0.1:8080/#device=$pos_token
+            (the same app as the demo POS terminal: customer returns, docs/returns.md; the
+            simulator's returnable orders are W-… numbers in ./$state/omsim.log)
   Status:   http://127.0.0.1:8080/status   API description: /api/v1/openapi.yaml
   Health:   http://127.0.0.1:8080/readyz    Metrics: http://127.0.0.1:8080/metrics
   OMS:      a simulator sends allocations over MQTT (log: ./$state/omsim.log)
@@ -55,6 +64,8 @@ StoreEdge demo — store S001 of tenant "demo", state in ./$state
               -d '{"badge":"DEMO-MGR","pin":"1234"}' http://127.0.0.1:8080/api/v1/sessions
   Then:     curl -s -H "Authorization: Bearer $token" -H "StoreEdge-Session: <session>" \\
               http://127.0.0.1:8080/api/v1/allocations
+  Returns:  curl -s -H "Authorization: Bearer $pos_token" -H "StoreEdge-Session: <session>" \\
+              'http://127.0.0.1:8080/api/v1/returns/orders?order=<order>'
   Sync:     build/release/edge/storeedgectl --state-dir $state sync status
   People:   demo-manager (badge DEMO-MGR, PIN 1234), demo-associate (badge DEMO-ASC, PIN 5678)
   Stop with Ctrl-C.

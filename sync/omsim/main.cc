@@ -138,7 +138,7 @@ class Simulator {
     std::cout << "omsim: sent " << sent_.size() << " down messages (store acked " << store_acked_
               << "); received " << up_received_ << " up messages: " << up_next_ - 1 << " facts, "
               << up_duplicates_ << " redelivered (ignored), " << up_gaps_ << " gap(s), "
-              << up_conflicts_ << " conflict(s)\n";
+              << up_conflicts_ << " conflict(s); " << returns_ << " return(s)\n";
     client_.disconnect()->wait();
     return up_conflicts_ == 0 ? 0 : 1;
   }
@@ -233,7 +233,7 @@ class Simulator {
                        {"location", "A-0" + std::to_string(1 + it.price % 9)}});
     send("catalog.items", {{"items", std::move(items)}});
     json::array orders;
-    for (int i = 0; i < 3; ++i) orders.push_back(order_document(history_id(i), i));
+    for (int i = 0; i < kSlice; ++i) orders.push_back(order_document(history_id(i), i));
     send("returnable_orders", {{"orders", std::move(orders)}});
     for (int i = 0; i < o_.snapshot_allocations; ++i) {
       const std::string id = "A-" + std::to_string(next_id_++);
@@ -253,6 +253,7 @@ class Simulator {
   // The OMS's order history: kHistory delivered web orders W91000…; the first three are the
   // store's returnable slice (sent in the snapshot), the rest only answer order.lookup.
   static constexpr int kHistory = 50;
+  static constexpr int kSlice = 3;
   static std::string history_id(int n) { return "W9" + std::to_string(1000 + n); }
 
   json::object order_document(const std::string& id, int n) {
@@ -273,10 +274,10 @@ class Simulator {
                                {"sku", it.sku},
                                {"gtins", json::array{it.gtin}},
                                {"qty", 2},
-                               {"returned_qty", 0},
+                               {"returned_qty", returned_qty(id, "1")},
                                {"unit_paid", it.price},
                                {"returnable", true},
-                               {"return_by", "2026-12-31"}}}},
+                               {"return_by", return_by_}}}},
         {"tenders",
          json::array{
              {{"tender", "T1"}, {"method", "card"}, {"last4", "4242"}, {"amount", 2 * it.price}}}}};
@@ -310,6 +311,35 @@ class Simulator {
   void send_up_ack() {
     if (up_epoch_.empty()) return;
     send_control("ack", {{"epoch", up_epoch_}, {"through", up_next_ - 1}});
+    // Orders of the store's returnable slice that a return changed go down again after the ack
+    // that covers the return (the order the store relies on, docs/returns.md).
+    if (changed_orders_.empty()) return;
+    json::array orders;
+    for (int i = 0; i < kSlice; ++i)
+      if (changed_orders_.contains(history_id(i)))
+        orders.push_back(order_document(history_id(i), i));
+    changed_orders_.clear();
+    if (orders.empty()) return;
+    say("omsim: returnable_orders again for " + std::to_string(orders.size()) + " order(s)");
+    send("returnable_orders", {{"orders", std::move(orders)}});
+  }
+
+  std::int64_t returned_qty(const std::string& order, const std::string& line) const {
+    auto it = returned_.find(order + "/" + line);
+    return it == returned_.end() ? 0 : it->second;
+  }
+
+  // A return the store took: the order's history counts it (order.lookup answers and the next
+  // returnable_orders document say so).
+  void record_return(const json::object& body) {
+    const std::string order(body.at("order").as_string());
+    for (const auto& l : body.at("lines").as_array())
+      returned_[order + "/" + std::string(l.at("line").as_string())] +=
+          l.at("qty").to_number<std::int64_t>();
+    changed_orders_.insert(order);
+    ++returns_;
+    say("omsim: return " + std::string(body.at("return").as_string()) + " of " + order +
+        " refunds " + std::to_string(body.at("refund").at("amount").to_number<std::int64_t>()));
   }
 
   void handle(const mqtt::message& m) {
@@ -364,6 +394,7 @@ class Simulator {
                 << std::endl;
       say("omsim: up " + e.type + " #" + std::to_string(*e.seq) + " " + json::serialize(e.body));
       if (e.type == "label.request") answer_label(e.body);
+      if (e.type == "return.received") record_return(e.body);
       return;
     }
     if (e.type == "ack") {
@@ -443,6 +474,14 @@ class Simulator {
   std::uint64_t up_received_ = 0, up_gaps_ = 0, up_duplicates_ = 0, up_conflicts_ = 0;
   std::map<std::int64_t, std::string> ids_by_seq_;
   std::ofstream record_;
+  // Returns: units returned per "order/line", orders to send down again, and the window's end
+  // (30 days from the simulator's start, so the demo's orders stay returnable).
+  std::map<std::string, std::int64_t> returned_;
+  std::set<std::string> changed_orders_;
+  std::uint64_t returns_ = 0;
+  std::string return_by_ =
+      storeedge::format_rfc3339(std::chrono::system_clock::now() + std::chrono::hours(24 * 30))
+          .substr(0, 10);
 };
 
 }  // namespace

@@ -2,6 +2,8 @@
 // allocations of every kind; the broker dies; associates pick, stage, hand over, pack and ship
 // everything through the HTTP API (with a retried request on the way); the broker comes back.
 // The simulator must then hold every fact the store wrote, each exactly once, in seq order.
+// A customer's return at the POS on the same day reaches the simulator once, and the order's
+// document it sends back afterwards counts the return once.
 #include "integration/fulfil_api_fixture.h"
 
 namespace storeedge::testing {
@@ -82,6 +84,24 @@ class OfflineFlowTest : public FulfilApiTest {
     ASSERT_EQ(handed.status, 200) << handed.body;
   }
 
+  // A POS terminal and its signed-in manager: {token, session}.
+  std::pair<std::string, std::string> pos_terminal() {
+    auto [code, out] = ctl({"--store", "S042", "devices", "enrol", "--id", "till1", "--kind", "pos",
+                            "--name", "Till 1"});
+    EXPECT_EQ(code, 0) << out;
+    const auto at = out.rfind("dev_");
+    const std::string token = out.substr(at, out.find('\n', at) - at);
+    HttpClient c(port_);
+    return {token, sign_in(c, token, R"({"badge":"BADGE-M1","pin":"1234"})")};
+  }
+  json::object returnable_line(const std::string& token, const std::string& session) {
+    HttpClient c(port_);
+    auto r = c.get("/api/v1/returns/orders?order=W91000", auth_headers(token, session));
+    EXPECT_EQ(r.status, 200) << r.body;
+    auto j = r.json();
+    return j.at("orders").at(0).at("lines").at(0).as_object();
+  }
+
   std::unique_ptr<Process> omsim_;
 };
 
@@ -96,9 +116,23 @@ TEST_F(OfflineFlowTest, EveryFactReachesTheOmsExactlyOnceAfterTheBrokerComesBack
   for (const auto& w : open) kinds.emplace(w.at("kind").as_string());
   EXPECT_EQ(kinds.size(), 3u) << "the seed should give every kind";
 
+  const auto [till, till_session] = pos_terminal();
+  EXPECT_EQ(returnable_line(till, till_session).at("returnable_qty"), 2);
+
   broker_->signal(SIGKILL);
   broker_->wait(std::chrono::seconds(5));
   for (const auto& w : open) work_through(w.as_object());
+  // A customer brings one unit of W91000 back; the till's first answer is lost and it retries.
+  auto h = auth_headers(till, till_session);
+  h["Idempotency-Key"] = "till1-return-1";
+  const std::string body =
+      R"({"order":"W91000","lines":[{"line":"1","qty":1,"reason":"changed_mind",)"
+      R"("condition":"new","disposition":"restock"}]})";
+  HttpClient pos(port_);
+  auto returned = pos.post_json("/api/v1/returns", body, h);
+  ASSERT_EQ(returned.status, 201) << returned.body;
+  EXPECT_EQ(returned.json().at("return").at("offline"), true);
+  EXPECT_EQ(pos.post_json("/api/v1/returns", body, h).body, returned.body);
   ASSERT_FALSE(HasFatalFailure());
   EXPECT_TRUE(work().empty());
   const std::string offline = sync_status();
@@ -111,6 +145,21 @@ TEST_F(OfflineFlowTest, EveryFactReachesTheOmsExactlyOnceAfterTheBrokerComesBack
     status = sync_status();
   }
   ASSERT_NE(status.find("outbox depth:    0\n"), std::string::npos) << status << omsim_->log();
+  // The simulator counted the return and sent W91000 again after its ack; once the store holds
+  // that document, the return is counted once: one unit left, not none.
+  std::int64_t oms_returned = 0;
+  for (int i = 0; i < 100 && oms_returned != 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    HttpClient c(port_);
+    auto doc = c.get("/api/v1/orders/lookup?order=W91000", auth_headers(till, till_session));
+    if (doc.status == 200)
+      oms_returned =
+          doc.json().at("orders").at(0).at("lines").at(0).at("returned_qty").to_number<int>();
+  }
+  ASSERT_EQ(oms_returned, 1) << omsim_->log();
+  const json::object line1 = returnable_line(till, till_session);
+  EXPECT_EQ(line1.at("returned"), 1);
+  EXPECT_EQ(line1.at("returnable_qty"), 1);
   omsim_->signal(SIGTERM);
   EXPECT_EQ(omsim_->wait(std::chrono::seconds(10)), 0) << omsim_->log();
 
@@ -137,6 +186,7 @@ TEST_F(OfflineFlowTest, EveryFactReachesTheOmsExactlyOnceAfterTheBrokerComesBack
   EXPECT_EQ(types["allocation.picked"], 6);
   EXPECT_EQ(types["allocation.accepted"], 6);
   EXPECT_GE(types["inventory.adjusted"], 6);
+  EXPECT_EQ(types["return.received"], 1);
 }
 
 }  // namespace
