@@ -69,6 +69,7 @@ class SyncEngine {
   void send_ack(bool force);
   void publish_outbox();
   void send_from(std::int64_t seq);  // (re)start publishing at `seq`
+  std::int64_t outbox_window() const;
   void resend_if_stalled();
   void housekeeping();
   void publish_status(bool online);

@@ -244,6 +244,15 @@ void MqttLink::stop() {
   stopped_ = true;
   reconnect_timer_.cancel();
   if (client_ && connected_) {
+    // What still waits (the caller's offline status, when acks took the room the engine keeps
+    // free) goes to Paho now: no PUBACK reaches the loop while it waits for the disconnect
+    // below. Paho sends a publish beyond the broker's limit within its 1 s housekeeping, which
+    // the disconnect's wait may cut short.
+    while (!waiting_.empty()) {
+      Waiting next = std::move(waiting_.front());
+      waiting_.pop_front();
+      send(std::move(next));
+    }
     try {
       client_->disconnect(std::chrono::milliseconds(500))->wait_for(std::chrono::seconds(1));
     } catch (const mqtt::exception&) {

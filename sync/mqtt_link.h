@@ -47,8 +47,8 @@ class MqttLink {
   // Publishes in flight at most: a broker may grant up to 65 535; more than this brings nothing
   // on a store's link and holds that many payloads in Paho's memory.
   static constexpr int kMaxInFlight = 256;
-  // In flight over MQTT 3.1.1, which has no Receive Maximum (mosquitto's default limit is 20).
-  static constexpr int kFallbackInFlight = 16;
+  // In flight over MQTT 3.1.1, which has no Receive Maximum: mosquitto's default limit.
+  static constexpr int kFallbackInFlight = 20;
   // Publishes waiting for room in flight (control messages beside the outbox's window).
   static constexpr std::size_t kMaxWaiting = 4096;
 
