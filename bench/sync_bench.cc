@@ -36,6 +36,7 @@
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -65,11 +66,14 @@ constexpr const char* kAt = "2026-11-24T10:00:00.000Z";
 
 constexpr const char* kUsage =
     "usage: sync_bench [--phase ingest|drain|all] [--messages N] [--timeout SECONDS]\n"
-    "                  [--window N] [--storeedged PATH] [--storeedgectl PATH] [--mosquitto PATH]\n"
+    "                  [--window N] [--sync-log] [--storeedged PATH] [--storeedgectl PATH]\n"
+    "                  [--mosquitto PATH]\n"
     "  --messages N    allocation.created messages (ingest) and up facts (drain); 100000\n"
     "  --timeout S     give up on a timed phase after S seconds; 60\n"
     "  --window N      diagnostic: cap the bench's own publishers at N messages in flight\n"
     "                  (default: the broker's Receive Maximum, at most 1000)\n"
+    "  --sync-log      diagnostic: print storeedged's sync log lines of the drain, and the\n"
+    "                  wall-clock time the broker was started again\n"
     "  storeedged and storeedgectl default to ../edge/ next to this binary, mosquitto to\n"
     "  /usr/sbin/mosquitto (or the first one on PATH)\n";
 
@@ -90,6 +94,7 @@ struct Options {
   long messages = 100'000;
   double timeout = 60;
   int window = 1000;
+  bool sync_log = false;
   std::string storeedged, storeedgectl, mosquitto;
 };
 int g_window_cap = 1000;  // --window
@@ -596,6 +601,7 @@ class UpAcker {
     {
       std::lock_guard lock(mu_);
       if (epoch_.empty()) epoch_ = std::string(o.at("epoch").as_string());
+      if (received_ == 0) first_at_ = Clock::now();
       ++received_;
       if (seq < 1 || seq > last_ || seen_[static_cast<std::size_t>(seq)]) {
         ++duplicates_;
@@ -629,6 +635,10 @@ class UpAcker {
   }
   bool online() const { return online_; }
   Clock::time_point online_at() const { return online_at_; }
+  Clock::time_point first_at() {
+    std::lock_guard lock(mu_);
+    return first_at_;
+  }
   Clock::time_point all_at() {
     std::lock_guard lock(mu_);
     return all_at_;
@@ -667,14 +677,33 @@ class UpAcker {
   long received_ = 0, duplicates_ = 0, replays_ = 0;
   std::atomic<std::uint64_t> controls_{0};
   std::atomic<bool> online_{false};
-  Clock::time_point online_at_{}, all_at_{};
+  Clock::time_point online_at_{}, first_at_{}, all_at_{};
 };
+
+// The store's "sync:" log lines (UTC wall clock), after the time the broker was started again.
+void print_sync_log(const std::string& log, std::chrono::system_clock::time_point broker_start) {
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(broker_start.time_since_epoch())
+          .count();
+  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char when[32];
+  std::strftime(when, sizeof when, "%H:%M:%S", &tm);
+  std::printf("storeedged's sync log (the broker was started again at %s.%03lldZ):\n", when,
+              static_cast<long long>(ms % 1000));
+  std::istringstream lines(log);
+  std::string line;
+  while (std::getline(lines, line))
+    if (line.find("sync:") != std::string::npos) std::printf("  %s\n", line.c_str());
+}
 
 struct DrainResult {
   double setup_seconds = 0;
   long long depth_before = 0;
   double seconds = 0;            // broker start → outbox empty
   double reconnect_seconds = 0;  // broker start → the store's birth message
+  double first_seconds = 0;      // broker start → the OMS has the first fact
   double received_seconds = 0;   // broker start → the OMS has every seq
   long received = 0, duplicates = 0, replays = 0;
   long long depth_after = -1;
@@ -728,6 +757,7 @@ DrainResult run_drain_store(const Options& o) {
   UpAcker acker(o.messages);
   const double store_cpu0 = cpu_seconds(store.pid());
   const auto t0 = Clock::now();
+  const auto wall_t0 = std::chrono::system_clock::now();
   broker = std::make_unique<Broker>(o, dir, port, "mosquitto-2");
   Connected oms = make_client(broker->uri(), "oms-bench");
   mqtt::async_client& oms_client = *oms.client;
@@ -768,6 +798,8 @@ DrainResult run_drain_store(const Options& o) {
   r.store_cpu = cpu_seconds(store.pid()) - store_cpu0;
   r.broker_cpu = cpu_seconds(broker->pid());
   if (acker.online()) r.reconnect_seconds = seconds_since(t0, acker.online_at());
+  if (acker.first_at() != Clock::time_point{})
+    r.first_seconds = seconds_since(t0, acker.first_at());
   if (acker.all_at() != Clock::time_point{}) r.received_seconds = seconds_since(t0, acker.all_at());
   r.received = acker.received();
   r.duplicates = acker.duplicates();
@@ -779,6 +811,7 @@ DrainResult run_drain_store(const Options& o) {
   r.payloads = db.outbox_payloads();
   disconnect(oms);
   store.stop();
+  if (o.sync_log) print_sync_log(store.log(), wall_t0);
   return r;
 }
 
@@ -788,6 +821,10 @@ bool parse_options(int argc, char** argv, Options& o) {
   for (int i = 1; i < argc; ++i) {
     const std::string name = argv[i];
     if (name == "--help") return false;
+    if (name == "--sync-log") {
+      o.sync_log = true;
+      continue;
+    }
     if (i + 1 >= argc) return false;
     const std::string value = argv[++i];
     try {
@@ -919,10 +956,10 @@ int main(int argc, char** argv) {
           "store:    %.0f facts in %.2f s from broker start until the outbox was empty: "
           "%.0f msgs/s\n"
           "          (store back online after %.2f s; from then %.2f s = %.0f msgs/s; "
-          "OMS had every seq after %.2f s; %ld received, %ld duplicates, %ld replay "
-          "requests)\n",
+          "OMS had the first fact after %.2f s and every seq after %.2f s; %ld received, "
+          "%ld duplicates, %ld replay requests)\n",
           n, s.seconds, store_rate, s.reconnect_seconds, after_birth, n / after_birth,
-          s.received_seconds, s.received, s.duplicates, s.replays);
+          s.first_seconds, s.received_seconds, s.received, s.duplicates, s.replays);
       std::printf(
           "baseline: %zu payloads (%zu bytes each on average) in %.2f s until a plain "
           "subscriber had all: %.0f msgs/s (publisher window %d)\n",

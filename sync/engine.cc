@@ -1,5 +1,6 @@
 #include "sync/engine.h"
 
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value_to.hpp>
 
@@ -15,14 +16,11 @@ namespace storeedge::sync {
 namespace json = boost::json;
 
 namespace {
-constexpr std::size_t kMaxBatch = 2000;   // down messages per transaction
-constexpr std::size_t kMaxHeld = 10'000;  // messages held behind a gap
-// Outbox messages published and not yet PUBACKed. It must stay below the broker's Receive
-// Maximum (mosquitto's default is 20): Paho parks publishes beyond it and only sends them on its
-// once-a-second housekeeping, which throttled a drain to 20 messages/s. 16 leaves room for acks.
-constexpr std::int64_t kWindow = 16;
-constexpr int kReadAhead = 256;          // outbox rows read per query while publishing
-constexpr std::size_t kMaxLookups = 64;  // order.lookup requests waiting for the OMS
+constexpr std::size_t kMaxBatch = 2000;       // down messages per transaction
+constexpr std::size_t kMaxHeld = 10'000;      // messages held behind a gap
+constexpr int kReadAhead = 256;               // outbox rows read per query while publishing
+constexpr std::int64_t kFallbackWindow = 16;  // outbox messages in flight over MQTT 3.1.1
+constexpr std::size_t kMaxLookups = 64;       // order.lookup requests waiting for the OMS
 }  // namespace
 
 // One transaction's worth of down messages and what became of each.
@@ -378,8 +376,15 @@ void SyncEngine::send_from(std::int64_t seq) {
   ahead_.clear();
 }
 
+// One less than the link keeps in flight (the broker's Receive Maximum), so that an ack or the
+// status does not wait behind the outbox; 16 over MQTT 3.1.1, which has no Receive Maximum.
+std::int64_t SyncEngine::outbox_window() const {
+  if (link_->protocol() != 5) return kFallbackWindow;
+  return std::max(1, link_->send_quota() - 1);
+}
+
 void SyncEngine::publish_outbox() {
-  while (link_->connected() && !stopping_ && in_flight_ < kWindow) {
+  while (link_->connected() && !stopping_ && in_flight_ < outbox_window()) {
     if (ahead_.empty()) {
       auto rows = pending(reader_, next_send_, kReadAhead);
       if (!rows) {
@@ -422,15 +427,11 @@ void SyncEngine::publish_status(bool online) {
 }
 
 SyncFigures SyncEngine::figures() const {
-  SyncFigures f{link_->connected(),
-                down_epoch_,
-                applied_,
-                static_cast<std::int64_t>(held_.size()),
-                in_flight_,
-                received_,
-                quarantined_,
-                duplicates_,
-                gaps_,
+  SyncFigures f{link_->connected(), down_epoch_,
+                applied_,           static_cast<std::int64_t>(held_.size()),
+                in_flight_,         link_->connected() ? outbox_window() : 0,
+                received_,          quarantined_,
+                duplicates_,        gaps_,
                 published_};
   f.outbox_stale = outbox_stale_;
   return f;
@@ -465,6 +466,9 @@ void SyncEngine::append_metrics(std::string& out) const {
           static_cast<double>(f.published));
   gauge("storeedge_sync_up_in_flight", "Outbox messages published and not yet PUBACKed.",
         static_cast<double>(f.in_flight));
+  gauge("storeedge_sync_up_window",
+        "Outbox messages kept in flight: the broker's Receive Maximum (0 while offline).",
+        static_cast<double>(f.window));
   if (auto o = outbox_figures(reader_)) {
     gauge("storeedge_sync_outbox_depth", "Outbox messages the OMS has not acknowledged.",
           static_cast<double>(o->depth));

@@ -1,6 +1,7 @@
 // The OMS sync on the loop: feeds arriving down messages through the applier in batches (one
 // write-queue change, so one fsync, per batch), answers with acks, nacks and resync requests,
-// and publishes the outbox in seq order with a bounded window. Loop thread only.
+// and publishes the outbox in seq order with as many in flight as the broker's Receive Maximum
+// allows (bounded). Loop thread only.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -27,6 +28,7 @@ struct SyncFigures {
   std::int64_t applied = 0;
   std::int64_t held = 0;
   std::int64_t in_flight = 0;
+  std::int64_t window = 0;  // outbox messages kept in flight on this connection; 0 offline
   std::uint64_t received = 0, quarantined = 0, duplicates = 0, gaps = 0, published = 0;
   bool outbox_stale = false;  // the oldest unacknowledged fact is older than the warning age
 };
@@ -67,6 +69,7 @@ class SyncEngine {
   void send_ack(bool force);
   void publish_outbox();
   void send_from(std::int64_t seq);  // (re)start publishing at `seq`
+  std::int64_t outbox_window() const;
   void resend_if_stalled();
   void housekeeping();
   void publish_status(bool online);

@@ -47,7 +47,8 @@ class SyncTest : public DaemonTest {
     write_file(dir_.file("mosquitto.conf"),
                "listener " + std::to_string(broker_port_) +
                    " 127.0.0.1\nallow_anonymous true\npersistence false\n"
-                   "max_queued_messages 1000000\n");
+                   "max_queued_messages 1000000\n" +
+                   broker_extra_config_);
     broker_ = std::make_unique<Process>(
         std::vector<std::string>{"/usr/sbin/mosquitto", "-c", dir_.file("mosquitto.conf")},
         std::vector<std::string>{}, dir_.file("mosquitto.log"));
@@ -132,6 +133,7 @@ class SyncTest : public DaemonTest {
   }
 
   int broker_port_ = 0;
+  std::string broker_extra_config_;  // more mosquitto.conf lines, set before SetUp
   std::unique_ptr<Process> broker_;
   std::unique_ptr<mqtt::client> oms_;
 };

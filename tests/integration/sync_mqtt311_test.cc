@@ -171,6 +171,9 @@ TEST_F(SyncMqtt311Test, FallsBackToMqtt311AndSyncsOverIt) {
   EXPECT_GE(front_->relayed_v311(), 1);
   EXPECT_GE(logged("falling back to 3.1.1"), 1) << daemon_->log();
   EXPECT_GE(logged("(MQTT 3.1.1)"), 1) << daemon_->log();
+  // No Receive Maximum in 3.1.1: the outbox's window falls back to 16.
+  EXPECT_NE(HttpClient(port_).get("/metrics").body.find("\nstoreedge_sync_up_window 16\n"),
+            std::string::npos);
   send_snapshot();
   ASSERT_TRUE(wait_up("ack", through(7)));
 
