@@ -5,7 +5,8 @@
 // screen, the slip's bytes at the printer); a line that is not returnable needs a manager (a
 // wrong PIN is refused, the right one approves, every try with the same Idempotency-Key); with
 // the broker stopped an offline return under the limit is taken (its answer lost once: the retry
-// with the same key gets the same return), and a lead reviews it on a handheld. The daemon's
+// with the same key gets the same return), a lead reviews it on a handheld, and a manager signed
+// in on the till takes a return past its date by confirming it. The daemon's
 // state is checked through the API after each step. Screenshots go to
 // $E2E_ARTIFACTS/screenshots/returns.
 //
@@ -30,17 +31,19 @@ await run('returns', async ({ store, browser, shot }) => {
 async function body(store, browser, shot, printer) {
   store.config = '[[printers.printer]]\nname = "till-printer"\nstation = "till-1"\npurposes = ["return_slip"]\n'
     + `backend = "raw"\nhost = "127.0.0.1"\nport = ${printer.port}\nformat = "escpos"\n`;
-  // Two mugs and a tea towel that is not returnable, paid by gift card first and card for the rest.
+  // Two mugs, a tea towel that is not returnable and one past its return date, paid by gift card
+  // first and card for the rest.
   const order = {
     order: ORDER, channel: 'web', placed_at: `${day(-10)}T09:00:00.000Z`, delivered_at: `${day(-8)}T15:00:00.000Z`,
     currency: 'EUR', customer: { name: 'Grace Hopper', email_hash: 'c0ffee00c0ffee00' }, receipt_barcodes: [ORDER, RECEIPT],
     lines: [
       { line: '1', sku: 'SKU-1001', gtins: ['05901234123457'], qty: 2, returned_qty: 0, unit_paid: 1199, returnable: true, return_by: day(20) },
       { line: '2', sku: 'SKU-3003', gtins: ['00012345678905'], qty: 1, returned_qty: 0, unit_paid: 599, returnable: false, return_by: day(20) },
+      { line: '3', sku: 'SKU-3003', gtins: ['00012345678905'], qty: 1, returned_qty: 0, unit_paid: 450, returnable: true, return_by: day(-2) },
     ],
     tenders: [
       { tender: 'T1', method: 'gift_card', last4: '9911', amount: 1000 },
-      { tender: 'T2', method: 'card', last4: '4242', amount: 1997 },
+      { tender: 'T2', method: 'card', last4: '4242', amount: 2447 },
     ],
   };
   await store.open([{ type: 'returnable_orders', body: { orders: [order] } }]);
@@ -86,6 +89,7 @@ async function body(store, browser, shot, printer) {
   assert.match(await line(1).innerText(), new RegExp(`Blue mug\\s*€11\\.99\\s*SKU-1001\\s*2 bought · 0 returned\\s*Return by ${day(20)}\\s*2 can come back`));
   assert.match(await line(2).innerText(), /Not returnable\s*Needs a manager/);
   assert.equal(await line(2).getAttribute('data-eligible'), 'false');
+  assert.match(await line(3).innerText(), new RegExp(`Return by ${day(-2)}[\\s\\S]*Past its return date\\s*Needs a manager`));
   assert.ok(await page.getByText('Offline:').isHidden());
   await noGaps();
   await shot(page, 'order');
@@ -208,7 +212,7 @@ async function body(store, browser, shot, printer) {
   await page.unroute('**/api/v1/returns');
   await page.locator('body[data-screen="returnreceipt"]').waitFor();
   assert.match(await receipt.innerText(), /R-S042-0003\s*Taken offline — a lead reviews it/);
-  assert.match(await receipt.innerText(), /Refund\s*€11\.99\s*Card \*\*\*\*4242\s*€1\.99\s*Gift card \*\*\*\*9911\s*€10\.00/);
+  assert.match(await receipt.innerText(), /Refund\s*€11\.99\s*Card \*\*\*\*4242\s*€6\.49\s*Gift card \*\*\*\*9911\s*€5\.50/);
   await page.locator('.printline[data-state="done"]', { hasText: 'Return slip: Printed on till-printer' }).waitFor({ timeout: 15000 });
   await noGaps();
   await shot(page, 'offline-receipt');
@@ -234,7 +238,7 @@ async function body(store, browser, shot, printer) {
   await shot(review, 'review-list');
   await card.click();
   await review.locator('body[data-screen="returncheck"]').waitFor();
-  assert.match(await review.locator('.receipt').innerText(), /Taken offline — a lead reviews it[\s\S]*Blue mug\s*€11\.99[\s\S]*Wrong size · Opened, as new · Back on the shelf[\s\S]*Gift card \*\*\*\*9911\s*€10\.00/);
+  assert.match(await review.locator('.receipt').innerText(), /Taken offline — a lead reviews it[\s\S]*Blue mug\s*€11\.99[\s\S]*Wrong size · Opened, as new · Back on the shelf[\s\S]*Gift card \*\*\*\*9911\s*€5\.50/);
   await review.getByRole('button', { name: 'Flag for loss prevention' }).click();
   await review.locator('.msg.error', { hasText: 'A flag needs a note saying why.' }).waitFor();
   await review.getByLabel('Note').fill('receipt shows a different size');
@@ -250,6 +254,47 @@ async function body(store, browser, shot, printer) {
   assert.equal(flagged.review.by, 'l1');
   assert.equal(flagged.review.note, 'receipt shows a different size');
   assert.equal(await metric('storeedge_returns_pending_review'), 0);
+
+  // 6. Still offline, a manager signed in on the till takes back the towel past its date: they
+  // only confirm (no PIN), with a reason; the refund goes on where the last one stopped.
+  const boss = await signedInPage(browser, store, { user: 'm1', pin: '1357', token: till });
+  const bossPosts = [];
+  boss.on('request', (req) => {
+    if (req.method() === 'POST' && new URL(req.url()).pathname === '/api/v1/returns')
+      bossPosts.push({ key: req.headers()['idempotency-key'], override: req.headers()['storeedge-override'], body: req.postDataJSON() });
+  });
+  await boss.goto(`${store.base}/`);
+  await boss.locator('.tile[data-screen="returns"]').click();
+  await scanInto(boss, ORDER);
+  const late = boss.locator('.retline[data-line="3"]');
+  await late.getByLabel('Comes back').check();
+  await late.locator('select[name="reason"]').selectOption('arrived_late');
+  await late.locator('select[name="condition"]').selectOption('new');
+  await boss.getByLabel('Print a return slip').uncheck();
+  await boss.getByRole('button', { name: 'Take the return · €4.50' }).click();
+  const confirm = boss.locator('.sheet.override');
+  await confirm.getByText('Line 3: past its return date').waitFor();
+  await confirm.getByText('You are signed in as a manager. Approve it?').waitFor();
+  assert.equal(await confirm.getByLabel('Manager’s PIN').count(), 0);
+  await confirm.getByLabel('Reason for the override').fill('customer was in hospital');
+  await noGaps(boss);
+  await shot(boss, 'manager-confirms');
+  await confirm.getByRole('button', { name: 'Approve and take the return' }).click();
+  await boss.locator('body[data-screen="returnreceipt"]').waitFor();
+  const bossReceipt = await boss.locator('.receipt').innerText();
+  assert.match(bossReceipt, /R-S042-0004\s*Taken offline — a lead reviews it/);
+  assert.match(bossReceipt, /Outside the policy: Line 3: past its return date\s*Approved by m1: customer was in hospital/);
+  assert.match(bossReceipt, /Refund\s*€4\.50\s*Gift card \*\*\*\*9911\s*€4\.50/);
+  await shot(boss, 'manager-receipt');
+  assert.equal(bossPosts.length, 2);
+  assert.equal(bossPosts[0].key, bossPosts[1].key);
+  assert.deepEqual(bossPosts.map((p) => [p.override, p.body.override, p.body.override_reason]),
+    [[undefined, undefined, undefined], [undefined, true, 'customer was in hospital']]);
+  const fourth = (await store.get('/api/v1/returns/R-S042-0004')).return;
+  assert.deepEqual([fourth.offline, fourth.override_by, fourth.breaches, fourth.review.state],
+    [true, 'm1', ['line 3: out_of_window'], 'pending']);
+  assert.equal(await metric('storeedge_returns_pending_review'), 1);
   assert.deepEqual(page.errors, []);
   assert.deepEqual(review.errors, []);
+  assert.deepEqual(boss.errors, []);
 }
