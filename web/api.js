@@ -71,8 +71,8 @@ async function errorOf(res) {
   return new ApiError(res.status, code, message);
 }
 
-async function send(method, path, { body, key, raw, contentType } = {}) {
-  const headers = { Accept: 'application/json' };
+async function send(method, path, { body, key, raw, contentType, extra } = {}) {
+  const headers = { ...extra, Accept: 'application/json' };
   if (creds.device) headers.Authorization = `Bearer ${creds.device}`;
   const session = creds.session;
   if (session) headers['StoreEdge-Session'] = session.session;
@@ -126,9 +126,10 @@ export const api = {
   get: (path) => send('GET', path),
   // One user action: a fresh key, kept for every automatic retry. An action that got no answer
   // has .again(), which sends the very same request (same key) when the associate taps Try again.
-  action(method, path, body, key = newKey()) {
+  // `extra` headers go with every try (a manager's StoreEdge-Override).
+  action(method, path, body, key = newKey(), extra = undefined) {
     const run = () =>
-      send(method, path, { body, key }).catch((e) => {
+      send(method, path, { body, key, extra }).catch((e) => {
         if (e.offline) e.again = run; // a refusal (4xx) would only be refused again
         throw e;
       });

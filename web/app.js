@@ -11,6 +11,8 @@ import * as pack from './screens-pack.js';
 import * as stock from './screens-stock.js';
 import * as batch from './screens-batch.js';
 import * as print from './screens-print.js';
+import * as returns from './screens-returns.js';
+import * as review from './screens-review.js';
 
 const screens = {
   setup: start.setup, signin: start.signin, home: start.home,
@@ -21,6 +23,8 @@ const screens = {
   count: stock.count, approvals: stock.approvals, inventory: stock.inventory,
   batch: batch.choose, batchpick: batch.pick,
   printjobs: print.printJobs,
+  returns: returns.lookup, returnorder: returns.order, returnreceipt: returns.receipt,
+  returnreview: review.pending, returncheck: review.check,
 };
 // Screens reachable without a signed-in associate.
 const OPEN = new Set(['setup', 'signin']);

@@ -1,13 +1,13 @@
 // The print queue on the handheld: the printers and whether they can print, the jobs newest first
-// (what, for which order, their state and why), reprint and cancel; and, for the staging screen,
-// a line that follows the bag label a staging queued.
+// (what, for which order or return, their state and why), reprint and cancel; and, for the staging
+// screen and the return receipt, a line that follows a job to the printer.
 import { api } from './api.js';
 import * as feedback from './feedback.js';
 import { h, busyButton } from './ui.js';
 
 export const JOB_KIND = {
   bag_label: 'Bag label', shipping_label: 'Shipping label', packing_slip: 'Packing slip',
-  return_label: 'Return label', bin_label: 'Bin label',
+  return_label: 'Return label', return_slip: 'Return slip', bin_label: 'Bin label',
 };
 export const JOB_STATE = {
   pending: 'Queued', sending: 'Sending', sent: 'At the printer', done: 'Printed', waiting: 'Waiting',
@@ -35,7 +35,7 @@ export function reasonWords(reason) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-const purpose = (j) => (j.package ? `${j.allocation} · package ${j.package}` : j.allocation || '');
+const purpose = (j) => (j.package ? `${j.allocation} · package ${j.package}` : j.allocation || j.return || '');
 const what = (j) => `${JOB_KIND[j.kind] || j.kind}${purpose(j) ? ` for ${purpose(j)}` : ''}`;
 
 function when(j) {
@@ -242,10 +242,9 @@ export function printJobs(params, nav) {
   return el;
 }
 
-// The staging screen's line for the bag label staging queued: the newest job of `kind` for the
-// allocation, read again every 1.5 s (at most 40 times) until it is printed or needs a person.
-// Returns the function that stops it.
-export function followLabel(line, allocation, nav, kind = 'bag_label') {
+// A line that follows one print job: the newest job `find` picks, read again every 1.5 s (at most
+// 40 times) until it is printed or needs a person. Returns the function that stops it.
+function follow(line, find, nav) {
   let timer = 0;
   let looks = 0;
   let stopped = false;
@@ -254,14 +253,14 @@ export function followLabel(line, allocation, nav, kind = 'bag_label') {
     let job = null;
     try {
       const r = await api.get('/api/v1/print-jobs?limit=50');
-      job = r.items.find((j) => j.kind === kind && j.allocation === allocation) || null;
+      job = r.items.find(find) || null;
     } catch { /* the line keeps what it showed; the next look may work */ }
     if (stopped) return;
     if (job) {
       line.hidden = false;
       line.dataset.state = job.state;
       line.replaceChildren(...[
-        h('span', `${JOB_KIND[kind]}: `), stateBadge(job.state),
+        h('span', `${JOB_KIND[job.kind] || job.kind}: `), stateBadge(job.state),
         job.state === 'done' && job.printer ? h('span', ` on ${job.printer}`) : null,
         ATTENTION.includes(job.state) && job.reason ? h('span.reason', ` ${reasonWords(job.reason)}.`) : null,
         ATTENTION.includes(job.state) ? h('button.link', { type: 'button', onclick: () => nav.go('printjobs', { filter: 'attention' }) }, 'Print jobs') : null,
@@ -271,4 +270,15 @@ export function followLabel(line, allocation, nav, kind = 'bag_label') {
   };
   look();
   return () => { stopped = true; clearTimeout(timer); };
+}
+
+// The staging screen's line for the bag label staging queued: the newest job of `kind` for the
+// allocation.
+export function followLabel(line, allocation, nav, kind = 'bag_label') {
+  return follow(line, (j) => j.kind === kind && j.allocation === allocation, nav);
+}
+
+// The return receipt's line for one of the return's print jobs (its slip, its label to the DC).
+export function followJob(line, id, nav) {
+  return follow(line, (j) => j.id === id, nav);
 }

@@ -3,6 +3,7 @@ import { api, creds, DEVICE_TOKEN } from './api.js';
 import * as feedback from './feedback.js';
 import { scanField, noScan } from './scan.js';
 import { h, busyButton } from './ui.js';
+import { isTill } from './screens-returns.js';
 
 export function setup(params, nav) {
   const msg = h('div.msg', { hidden: true });
@@ -124,6 +125,8 @@ const TASKS = [
   { screen: 'inventory', label: 'Find an item', hint: 'Stock and bins' },
   { screen: 'printjobs', label: 'Print jobs', hint: 'Labels, printers, reprint' },
   { screen: 'approvals', label: 'Approve counts', hint: 'For leads', role: 'lead' },
+  { screen: 'returns', label: 'Returns', hint: 'Take back a customer’s items', till: true },
+  { screen: 'returnreview', label: 'Review returns', hint: 'Taken offline; for leads', role: 'lead' },
 ];
 
 export function home(_params, nav) {
@@ -137,8 +140,12 @@ export function home(_params, nav) {
     count.classList.toggle('late', late > 0);
   }).catch(() => {});
   const tiles = TASKS.filter((t) => !t.role || rank[s.user.role] >= rank[t.role]).map((t) =>
-    h(`button.tile${t.main ? '.main' : ''}`, { type: 'button', onclick: () => nav.go(t.screen), dataset: { screen: t.screen } },
+    h(`button.tile${t.main ? '.main' : ''}`, { type: 'button', onclick: () => nav.go(t.screen), dataset: { screen: t.screen }, hidden: t.till },
       h('strong', t.label), h('span.hint', t.hint), t.main ? count : null));
+  // Returns are taken at a POS terminal only: the tile shows once the server says this is one.
+  isTill().then((till) => {
+    for (const tile of tiles) if (till && TASKS.find((t) => t.screen === tile.dataset.screen)?.till) tile.hidden = false;
+  });
   const el = h('section.screen.home',
     h('p.hello', `Signed in as ${s.user.name}`),
     h('div.tiles', tiles),

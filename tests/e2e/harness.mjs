@@ -1,7 +1,7 @@
 // What the browser tests share: a store (mosquitto and the real storeedged on free ports in a temp
 // dir, an associate and a handheld provisioned with storeedgectl, the OMS played by
-// storeedge-e2e-oms), headless Chromium at the handheld's size, screenshots, and running a test
-// body with its clean-up and a closing line CTest and CI can read.
+// storeedge-e2e-oms), a raw port-9100 printer, headless Chromium at the handheld's size,
+// screenshots, and running a test body with its clean-up and a closing line CTest and CI can read.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -120,9 +120,10 @@ export class Store {
     this.seq = Number(through[1]);
   }
 
-  async signIn(user = 'a1', pin = '2468') {
+  // A session on the handheld hh1, or on the device whose token is given.
+  async signIn(user = 'a1', pin = '2468', token = this.token) {
     const r = await fetch(`${this.base}/api/v1/sessions`, {
-      method: 'POST', headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' },
+      method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: JSON.stringify({ user, pin }),
     });
     assert.equal(r.status, 201);
@@ -144,6 +145,42 @@ export class Store {
     const deadline = Date.now() + 5000;
     while (this.children.some(running) && Date.now() < deadline) await sleep(50);
     for (const c of this.children) if (running(c)) c.kill('SIGKILL');
+  }
+}
+
+// A raw 9100 printer: it reads a connection until the sender half-closes, keeps the bytes as one
+// document and closes. A connection without bytes (the queue asking whether it can take a job)
+// is no document.
+export class RawPrinter {
+  constructor() {
+    this.documents = [];
+    this.sockets = new Set();
+    this.port = 0;
+  }
+
+  listen() {
+    this.server = net.createServer((socket) => {
+      this.sockets.add(socket);
+      const chunks = [];
+      socket.on('data', (d) => chunks.push(d));
+      socket.on('end', () => {
+        const document = Buffer.concat(chunks);
+        if (document.length) this.documents.push(document.toString('latin1'));
+        socket.end();
+      });
+      socket.on('close', () => this.sockets.delete(socket));
+      socket.on('error', () => {});
+    });
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.port, '127.0.0.1', () => { this.port = this.server.address().port; resolve(); });
+    });
+  }
+
+  // Unplugged: nothing listens on the port any more.
+  stop() {
+    for (const s of this.sockets) s.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
   }
 }
 
@@ -202,16 +239,17 @@ export async function run(name, body) {
   process.exit(code);
 }
 
-// A page signed in as a1 on handheld hh1, the way the app keeps them.
-export async function signedInPage(browser, store) {
+// A page signed in as a1 on handheld hh1 (or as `user` on the device of `token`), the way the app
+// keeps them.
+export async function signedInPage(browser, store, { user = 'a1', pin = '2468', token = store.token } = {}) {
   const ctx = await browser.newContext(HANDHELD);
-  const s = await store.signIn();
+  const s = await store.signIn(user, pin, token);
   await ctx.addInitScript(([token, session]) => {
     if (!localStorage.getItem('storeedge.device')) {
       localStorage.setItem('storeedge.device', token);
       localStorage.setItem('storeedge.session', JSON.stringify(session));
     }
-  }, [store.token, { session: s.session, expires_at: s.expires_at, user: s.user }]);
+  }, [token, { session: s.session, expires_at: s.expires_at, user: s.user }]);
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));

@@ -10,45 +10,8 @@
 //
 // Run by CTest (test e2e_printing, label e2e). Exit 77 (skipped) only without Chromium.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { run, until, scan as scanInto, signedInPage } from './harness.mjs';
-
-// A raw 9100 printer: it reads a connection until the sender half-closes, keeps the bytes as one
-// document and closes. A connection without bytes (the queue asking whether it can take a job)
-// is no document.
-class RawPrinter {
-  constructor() {
-    this.documents = [];
-    this.sockets = new Set();
-    this.port = 0;
-  }
-
-  listen() {
-    this.server = net.createServer((socket) => {
-      this.sockets.add(socket);
-      const chunks = [];
-      socket.on('data', (d) => chunks.push(d));
-      socket.on('end', () => {
-        const document = Buffer.concat(chunks);
-        if (document.length) this.documents.push(document.toString('latin1'));
-        socket.end();
-      });
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => {});
-    });
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.port, '127.0.0.1', () => { this.port = this.server.address().port; resolve(); });
-    });
-  }
-
-  // Unplugged: nothing listens on the port any more.
-  stop() {
-    for (const s of this.sockets) s.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
+import { run, until, scan as scanInto, signedInPage, RawPrinter } from './harness.mjs';
 
 await run('printing', async ({ store, browser, shot }) => {
   const printer = new RawPrinter();
