@@ -422,6 +422,31 @@ Result<ReturnRecord> record_return(Connection& db, const ReturnRequest& req,
   return rec;
 }
 
+namespace {
+
+// A return's lines and print jobs.
+Result<void> load_details(Connection& db, ReturnRecord& rec) {
+  // return_lines is WITHOUT ROWID (there is no rowid to order by: "no such column", a 500 on
+  // every read of a return); the order's lines come in their natural order, "2" before "10".
+  auto r = store::each_row(
+      db,
+      "SELECT line, sku, description, qty, unit_refund, refund, reason, condition, disposition,"
+      " location FROM return_lines WHERE return_id = ?1 ORDER BY length(line), line",
+      [&](store::Statement& s) { s.bind(1, rec.return_id); },
+      [&](const store::Statement& s) {
+        rec.lines.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_int(3),
+                             s.column_int(4), s.column_int(5), s.column_text(6), s.column_text(7),
+                             s.column_text(8), s.column_optional(9)});
+      });
+  if (!r) return r;
+  return store::each_row(
+      db, "SELECT job_id FROM print_jobs WHERE return_id = ?1 ORDER BY job_id",
+      [&](store::Statement& s) { s.bind(1, rec.return_id); },
+      [&](const store::Statement& s) { rec.print_jobs.push_back(s.column_int(0)); });
+}
+
+}  // namespace
+
 Result<std::optional<ReturnRecord>> load_return(Connection& db, const std::string& return_id) {
   std::optional<ReturnRecord> rec;
   auto r = store::each_row(
@@ -430,44 +455,33 @@ Result<std::optional<ReturnRecord>> load_return(Connection& db, const std::strin
       [&](const store::Statement& s) { rec = read_return(s); });
   if (!r) return r.error();
   if (!rec) return rec;
-  // return_lines is WITHOUT ROWID (there is no rowid to order by: "no such column", a 500 on
-  // every read of a return); the order's lines come in their natural order, "2" before "10".
-  r = store::each_row(
-      db,
-      "SELECT line, sku, description, qty, unit_refund, refund, reason, condition, disposition,"
-      " location FROM return_lines WHERE return_id = ?1 ORDER BY length(line), line",
-      [&](store::Statement& s) { s.bind(1, return_id); },
-      [&](const store::Statement& s) {
-        rec->lines.push_back({s.column_text(0), s.column_text(1), s.column_text(2), s.column_int(3),
-                              s.column_int(4), s.column_int(5), s.column_text(6), s.column_text(7),
-                              s.column_text(8), s.column_optional(9)});
-      });
-  if (!r) return r.error();
-  r = store::each_row(
-      db, "SELECT job_id FROM print_jobs WHERE return_id = ?1 ORDER BY job_id",
-      [&](store::Statement& s) { s.bind(1, return_id); },
-      [&](const store::Statement& s) { rec->print_jobs.push_back(s.column_int(0)); });
-  if (!r) return r.error();
+  if (auto d = load_details(db, *rec); !d) return d.error();
   return rec;
 }
 
 Result<std::vector<ReturnRecord>> list_returns(Connection& db, const ReturnFilter& f,
                                                std::int64_t limit, std::int64_t offset) {
+  // Only the given filters become terms, so that SQLite can use returns_to_review or
+  // returns_by_order ("?1 IS NULL OR review = ?1" would hide both behind a scan by time).
+  std::string where = "1";
+  if (f.review) where += " AND review = ?1";
+  if (f.order) where += " AND order_id = ?2";
+  if (f.offline) where += " AND offline = ?3";
   std::vector<ReturnRecord> out;
-  std::optional<std::string> offline;
-  if (f.offline) offline = *f.offline ? "1" : "0";
   auto r = store::each_row(
       db,
-      "SELECT " + std::string(kReturnColumns) +
-          " WHERE (?1 IS NULL OR review = ?1) AND (?2 IS NULL OR order_id = ?2)"
-          " AND (?3 IS NULL OR offline = CAST(?3 AS INTEGER))"
+      "SELECT " + std::string(kReturnColumns) + " WHERE " + where +
           " ORDER BY created_at DESC, return_id DESC LIMIT ?4 OFFSET ?5",
       [&](store::Statement& s) {
-        s.bind_optional(1, f.review).bind_optional(2, f.order).bind_optional(3, offline);
+        if (f.review) s.bind(1, *f.review);
+        if (f.order) s.bind(2, *f.order);
+        if (f.offline) s.bind(3, std::int64_t{*f.offline ? 1 : 0});
         s.bind(4, limit).bind(5, offset);
       },
       [&](const store::Statement& s) { out.push_back(read_return(s)); });
   if (!r) return r.error();
+  for (ReturnRecord& rec : out)
+    if (auto d = load_details(db, rec); !d) return d.error();
   return out;
 }
 

@@ -78,7 +78,7 @@ struct ReturnFilter {
   std::optional<std::string> order;
   std::optional<bool> offline;
 };
-// Newest first, without lines.
+// Newest first, each with its lines and print jobs.
 [[nodiscard]] Result<std::vector<ReturnRecord>> list_returns(Connection& db,
                                                              const ReturnFilter& filter,
                                                              std::int64_t limit,

@@ -20,7 +20,7 @@ export const creds = {
     if (token) localStorage.setItem(DEVICE_KEY, token);
     else localStorage.removeItem(DEVICE_KEY);
   },
-  // {session, expires_at, user: {id, name, role}}
+  // {session, expires_at, user: {id, name, role}, device_kind}
   get session() {
     try {
       const s = JSON.parse(localStorage.getItem(SESSION_KEY) || 'null');

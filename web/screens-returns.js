@@ -10,20 +10,9 @@ import {
   REASONS, CONDITIONS, DISPOSITIONS, RESTOCKABLE, BREACH, wordOf, methodWords, breachWords, breachesOf, money,
 } from './returns-words.js';
 
-// Whether this device is a POS terminal. The session does not say the device's kind, so the app
-// asks the returns lookup with no query: a POS is told the query is missing (400
-// invalid_request), any other device that it is no till (403 wrong_device); nothing is looked up.
-// Known once per device token; null while the server cannot be asked.
-const tills = new Map();
+// Returns are taken at a POS terminal: the session says what kind of device this is.
 export async function isTill() {
-  const token = creds.device;
-  if (tills.has(token)) return tills.get(token);
-  try {
-    await api.get('/api/v1/returns/orders');
-  } catch (e) {
-    if (e.code === 'invalid_request' || e.code === 'wrong_device') tills.set(token, e.code === 'invalid_request');
-  }
-  return tills.get(token) ?? null;
+  return creds.session?.device_kind === 'pos';
 }
 
 const ORDER_ID = /^[A-Za-z0-9._:-]{1,64}$/;

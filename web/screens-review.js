@@ -36,7 +36,7 @@ export function pending(_params, nav) {
   return el;
 }
 
-// One return opened: read again by its id (a listing's items carry no lines), its receipt, a note,
+// One return opened: read again by its id (fresh, and so a link to it works), its receipt, a note,
 // approve or flag.
 export function check(params, nav) {
   const id = params.id;

@@ -58,7 +58,7 @@ export function signin(params, nav) {
     if (!/^\d{4,12}$/.test(pin.value)) { feedback.fail('Your PIN has 4 to 12 digits'); return; }
     try {
       const s = await api.signIn(body);
-      creds.session = { session: s.session, expires_at: s.expires_at, user: s.user };
+      creds.session = { session: s.session, expires_at: s.expires_at, user: s.user, device_kind: s.device_kind };
       feedback.ok(`Hello ${s.user.name}`);
       nav.reset('home');
     } catch (e) {

@@ -73,7 +73,8 @@ awaitable<Response> Api::post_session(Call& call) {
   co_return http::json_response(Status::created, {{"session", token},
                                                   {"expires_at", expires},
                                                   {"user", user_json(user)},
-                                                  {"device", call.who.device->device_id}});
+                                                  {"device", call.who.device->device_id},
+                                                  {"device_kind", call.who.device->kind}});
 }
 
 awaitable<Response> Api::get_session(Call& call) {
@@ -82,6 +83,7 @@ awaitable<Response> Api::get_session(Call& call) {
   if (!*user) co_return error(make_error("session_required", "the session's user is gone"));
   co_return http::json_response(Status::ok, {{"user", user_json(**user)},
                                              {"device", call.who.device->device_id},
+                                             {"device_kind", call.who.device->kind},
                                              {"expires_at", call.who.session_expires_at}});
 }
 

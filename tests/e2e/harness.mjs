@@ -249,7 +249,7 @@ export async function signedInPage(browser, store, { user = 'a1', pin = '2468', 
       localStorage.setItem('storeedge.device', token);
       localStorage.setItem('storeedge.session', JSON.stringify(session));
     }
-  }, [token, { session: s.session, expires_at: s.expires_at, user: s.user }]);
+  }, [token, { session: s.session, expires_at: s.expires_at, user: s.user, device_kind: s.device_kind }]);
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));

@@ -62,12 +62,18 @@ async function body(store, browser, shot, printer) {
   const mugs = await onHand('SKU-1001');
   const damagedTowels = await damaged('SKU-3003');
 
-  // 0. On a handheld the associate sees no Returns and no Review (the till is asked, and says no).
+  // 0. On a handheld the associate sees no Returns and no Review (the session says it is no till,
+  // and the returns lookup refuses it).
   const handheld = await signedInPage(browser, store);
-  const asked = handheld.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/returns/orders');
   await handheld.goto(`${store.base}/`);
-  assert.equal((await asked).status(), 403);
   await handheld.getByText('Signed in as Alex Associate').waitFor();
+  const refused = await handheld.evaluate(async () => (await fetch('/api/v1/returns/orders?order=W1', {
+    headers: {
+      Authorization: `Bearer ${localStorage.getItem('storeedge.device')}`,
+      'StoreEdge-Session': JSON.parse(localStorage.getItem('storeedge.session')).session,
+    },
+  })).json());
+  assert.equal(refused.error.code, 'wrong_device');
   assert.ok(await handheld.locator('.tile[data-screen="returns"]').isHidden());
   assert.equal(await handheld.locator('.tile[data-screen="returnreview"]').count(), 0);
   await handheld.close();
