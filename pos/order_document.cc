@@ -291,15 +291,21 @@ Result<OrderDocument> parse_order_document(const json::object& o, OrderSource so
 Result<std::vector<OrderDocument>> find_local_orders(Connection& db, const OrderQuery& q,
                                                      int limit) {
   std::vector<OrderDocument> out;
+  // An order number names one order: the first source that has it answers (the later sources'
+  // queries exclude orders the earlier ones hold anyway).
+  auto found = [&] { return q.order && !out.empty(); };
   if (auto r = documents_from(db, replica_sql(q), OrderSource::replica, q, limit, out); !r)
     return r.error();
-  if (auto r = documents_from(db, lookups_sql(q), OrderSource::oms, q, limit, out); !r)
-    return r.error();
+  if (!found())
+    if (auto r = documents_from(db, lookups_sql(q), OrderSource::oms, q, limit, out); !r)
+      return r.error();
   std::vector<std::string> fulfilled;
-  auto r = store::each_row(
-      db, fulfilled_sql(q), [&](store::Statement& s) { bind_query(s, q, limit); },
-      [&](const store::Statement& s) { fulfilled.push_back(s.column_text(0)); });
-  if (!r) return r.error();
+  if (!found()) {
+    auto r = store::each_row(
+        db, fulfilled_sql(q), [&](store::Statement& s) { bind_query(s, q, limit); },
+        [&](const store::Statement& s) { fulfilled.push_back(s.column_text(0)); });
+    if (!r) return r.error();
+  }
   for (const std::string& id : fulfilled) {
     auto doc = fulfilled_here(db, id);
     if (!doc) return doc.error();
