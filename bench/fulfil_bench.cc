@@ -14,20 +14,11 @@
 // storeedgectl, then storeedged on a free loopback port with no MQTT broker (offline is a
 // normal state: the facts wait in the outbox). Not a ctest test: the figures depend on the
 // machine and its load.
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
@@ -46,7 +37,6 @@
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -54,28 +44,24 @@
 #include <optional>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "bench/bench_http.h"
+#include "bench/bench_main.h"
+#include "bench/bench_store.h"
 #include "bench/bench_support.h"
-#include "core/clock.h"
-#include "core/config.h"
 #include "store/state_dir.h"
 #include "sync/contract.h"
-#include "sync/down_applier.h"
 
 namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
-namespace fs = std::filesystem;
 namespace json = boost::json;
 using asio::ip::tcp;
 using namespace std::chrono_literals;
 using namespace storeedge::bench;
-using HttpRequest = bhttp::request<bhttp::string_body>;
-using HttpResponse = bhttp::response<bhttp::string_body>;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 constexpr double kTargetConfirmsPerSecond = 5'000;
@@ -108,20 +94,6 @@ struct Options {
   std::string storeedged, storeedgectl;
 };
 
-// CPU seconds (user + system) a process has used so far.
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(close + 2));
-  std::string f;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> f; ++i)
-    if (i == 14 || i == 15) ticks += std::stod(f);
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
 // A process's I/O so far, from /proc/PID/io: bytes passed to write(2) and friends, how many
 // such calls, and bytes the kernel sent to storage on its behalf.
 struct IoCounters {
@@ -150,20 +122,6 @@ double own_cpu_seconds() {
 // ---------------------------------------------------------------------------------------------
 // The store's state: the OMS snapshot through the real down applier, then people and devices.
 
-std::string gtin_with_check(const std::string& body) {
-  int sum = 0;
-  for (std::size_t i = 0; i < body.size(); ++i)
-    sum += (body[body.size() - 1 - i] - '0') * (i % 2 == 0 ? 3 : 1);
-  return body + std::to_string((10 - sum % 10) % 10);
-}
-
-std::string pad(int n, int width) {
-  std::string s = std::to_string(n);
-  return std::string(static_cast<std::size_t>(std::max(0, width - static_cast<int>(s.size()))),
-                     '0') +
-         s;
-}
-
 // A handheld's item: GTIN-13 as its scanner reads it; the OMS sends GTIN-14.
 std::string handheld_gtin13(int h) {
   return gtin_with_check("400700" + pad(h, 6));
@@ -181,8 +139,9 @@ std::string item_sku(int i) {
   return "SKU-" + pad(10'000 + i, 5);
 }
 
-struct Handheld {
-  std::string device, user, token, session, allocation, gtin13;
+// A handheld and its picker, with the allocation it scans and that allocation's item.
+struct Handheld : DeviceLogin {
+  std::string allocation, gtin13;
 };
 
 json::object catalog_item(const std::string& sku, const std::string& gtin13,
@@ -297,107 +256,25 @@ std::vector<std::string> snapshot_stream(const Options& o) {
   return out;
 }
 
-storeedge::Config store_config() {
-  storeedge::Config c;
-  c.tenant = kTenant;
-  c.store = kStore;
-  return c;
-}
-
-// Applies the snapshot as the sync engine does (contract validation, then the down applier),
-// in transactions of 500 messages.
-void seed_store(const std::string& state_dir, const Options& o) {
-  auto db = storeedge::store::open_store(state_dir, store_config());
-  if (!db) throw Failure("cannot open the store: " + db.error().message);
-  const auto stream = snapshot_stream(o);
-  const std::string now = storeedge::format_rfc3339(std::chrono::system_clock::now());
-  for (std::size_t i = 0; i < stream.size(); ++i) {
-    if (i % 500 == 0)
-      if (auto r = db->exec("BEGIN IMMEDIATE"); !r) throw Failure(r.error().message);
-    auto m = storeedge::sync::parse_message(stream[i], storeedge::sync::Direction::down, kStore);
-    if (!m) throw Failure("down message " + std::to_string(i) + ": " + m.error().message);
-    auto outcome = storeedge::sync::apply_down(*db, *m, stream[i], now);
-    if (!outcome) throw Failure("applying " + m->type + ": " + outcome.error().message);
-    if (outcome->disposition != storeedge::sync::Disposition::applied)
-      throw Failure(m->type + " seq " + std::to_string(*m->seq) + " was not applied" +
-                    (outcome->refusal ? ": " + outcome->refusal->message : std::string()));
-    if (i % 500 == 499 || i + 1 == stream.size())
-      if (auto r = db->exec("COMMIT"); !r) throw Failure(r.error().message);
-  }
-}
-
 // One associate and one handheld per scanner on the floor, with storeedgectl as an operator
 // would; returns them with their device tokens.
 std::vector<Handheld> provision(const Options& o, const std::string& state_dir) {
   const int count =
       std::max(o.handhelds, *std::max_element(o.queue_clients.begin(), o.queue_clients.end()));
+  const Storeedgectl ctl{o.storeedgectl, state_dir, kTenant, kStore};
   std::vector<Handheld> out;
   for (int h = 1; h <= count; ++h) {
     check_interrupted();
-    Handheld hh;
-    hh.device = "hh-" + pad(h, 3);
-    hh.user = "picker-" + pad(h, 3);
-    hh.allocation = handheld_allocation(std::min(h, o.handhelds));
-    hh.gtin13 = handheld_gtin13(std::min(h, o.handhelds));
-    const std::vector<std::string> ctl = {o.storeedgectl, "--state-dir", state_dir, "--tenant",
-                                          kTenant,        "--store",     kStore};
-    auto cmd = [&](std::vector<std::string> words) {
-      std::vector<std::string> argv = ctl;
-      argv.insert(argv.end(), words.begin(), words.end());
-      return argv;
-    };
-    auto [code, out_user] = run_command(cmd({"users", "add", "--id", hh.user, "--name",
-                                             "Picker " + pad(h, 3), "--role", "associate"}),
-                                        std::string(kPin) + "\n");
-    if (code != 0) throw Failure("storeedgectl users add: " + out_user);
-    auto [code2, out_device] = run_command(cmd({"devices", "enrol", "--id", hh.device, "--kind",
-                                                "handheld", "--name", "Handheld " + pad(h, 3)}),
-                                           "");
-    const auto at = out_device.rfind("dev_");
-    if (code2 != 0 || at == std::string::npos)
-      throw Failure("storeedgectl devices enrol: " + out_device);
-    hh.token = out_device.substr(at, out_device.find_first_of("\r\n \t", at) - at);
-    out.push_back(std::move(hh));
+    const Enrolment e{"picker-" + pad(h, 3), "Picker " + pad(h, 3), "hh-" + pad(h, 3), "handheld",
+                      "Handheld " + pad(h, 3)};
+    out.push_back({enrol(ctl, e, kPin), handheld_allocation(std::min(h, o.handhelds)),
+                   handheld_gtin13(std::min(h, o.handhelds))});
   }
   return out;
 }
 
 // ---------------------------------------------------------------------------------------------
-// HTTP: a blocking call for the setup, and closed-loop clients for the timed phases.
-
-HttpRequest make_request(bhttp::verb method, const std::string& target,
-                         const Handheld* hh = nullptr, std::string body = {}) {
-  HttpRequest req{method, target, 11};
-  req.set(bhttp::field::host, "127.0.0.1");
-  req.keep_alive(true);
-  if (hh) {
-    req.set(bhttp::field::authorization, "Bearer " + hh->token);
-    if (!hh->session.empty()) req.set("StoreEdge-Session", hh->session);
-  }
-  if (!body.empty()) {
-    req.set(bhttp::field::content_type, "application/json");
-    req.body() = std::move(body);
-  }
-  req.prepare_payload();
-  return req;
-}
-
-// One request on a fresh connection; nullopt when the server does not answer.
-std::optional<HttpResponse> http_call(const tcp::endpoint& ep, HttpRequest req) {
-  asio::io_context ioc{1};
-  beast::tcp_stream stream(ioc);
-  beast::error_code ec;
-  stream.socket().connect(ep, ec);
-  if (ec) return std::nullopt;
-  req.keep_alive(false);
-  bhttp::write(stream, req, ec);
-  if (ec) return std::nullopt;
-  beast::flat_buffer buffer;
-  HttpResponse res;
-  bhttp::read(stream, buffer, res, ec);
-  if (ec) return std::nullopt;
-  return res;
-}
+// HTTP: closed-loop clients for the timed phases (bench_http.h has the rest).
 
 // Builds request `n` of client `client`.
 using RequestFactory = std::function<HttpRequest(int client, std::uint64_t n)>;
@@ -415,11 +292,7 @@ struct LoadResult {
   IoCounters server_io;  // this phase's share
 
   double rate() const { return seconds > 0 ? static_cast<double>(ok) / seconds : 0; }
-  double percentile_ms(double q) const {
-    if (latency.empty()) return 0;
-    auto rank = static_cast<std::size_t>(q * static_cast<double>(latency.size()));
-    return latency[std::min(rank, latency.size() - 1)] * 1e3;
-  }
+  double percentile_ms(double q) const { return storeedge::bench::percentile_ms(latency, q); }
   void problem(const std::string& what) {
     ++unexpected;
     if (first_problem.empty()) first_problem = what;
@@ -470,15 +343,7 @@ asio::awaitable<void> client_loop(beast::tcp_stream& stream, int client, const R
 LoadResult run_load(const tcp::endpoint& ep, pid_t server, int clients, double seconds,
                     const RequestFactory& make, int expected, const ResponseCheck& check = {}) {
   asio::io_context ioc{1};
-  std::vector<std::unique_ptr<beast::tcp_stream>> streams;
-  for (int i = 0; i < clients; ++i) {
-    auto s = std::make_unique<beast::tcp_stream>(ioc);
-    beast::error_code ec;
-    s->socket().connect(ep, ec);
-    if (!ec) s->socket().set_option(tcp::no_delay(true), ec);
-    if (ec) throw Failure("connect to " + ep.address().to_string() + ": " + ec.message());
-    streams.push_back(std::move(s));
-  }
+  const auto streams = open_connections(ioc, ep, clients);
   LoadResult r;
   r.clients = clients;
   const double server_cpu0 = cpu_seconds(server), bench_cpu0 = own_cpu_seconds();
@@ -539,33 +404,21 @@ std::pair<double, double> commit_counters(const tcp::endpoint& ep) {
 // ---------------------------------------------------------------------------------------------
 // Verification in the database after the daemon stopped.
 
-long long db_scalar(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* st = nullptr;
-  long long v = -1;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return v;
-}
-
 // Every confirmed scan is in the database: its pick, its units on the line, its
 // inventory.adjusted fact in the outbox and its stored idempotent response.
 bool verify_scans(const std::string& db_path, std::uint64_t confirmed) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+  const ReadOnlyDatabase db = open_read_only(db_path);
+  if (!db) {
     std::printf("verify: FAILED, cannot open %s\n", db_path.c_str());
-    sqlite3_close(db);
     return false;
   }
-  const long long picks = db_scalar(db, "SELECT count(*) FROM picks");
+  const long long picks = db_scalar(db.get(), "SELECT count(*) FROM picks");
   const long long units = db_scalar(
-      db,
+      db.get(),
       "SELECT coalesce(sum(picked_qty), 0) FROM allocation_lines WHERE allocation_id LIKE 'H-%'");
   const long long facts =
-      db_scalar(db, "SELECT count(*) FROM outbox WHERE type = 'inventory.adjusted'");
-  const long long keys = db_scalar(db, "SELECT count(*) FROM idempotent_requests");
-  sqlite3_close(db);
+      db_scalar(db.get(), "SELECT count(*) FROM outbox WHERE type = 'inventory.adjusted'");
+  const long long keys = db_scalar(db.get(), "SELECT count(*) FROM idempotent_requests");
   const auto n = static_cast<long long>(confirmed);
   const bool ok = picks == n && units == n && facts == n && keys == n;
   std::printf(
@@ -578,36 +431,31 @@ bool verify_scans(const std::string& db_path, std::uint64_t confirmed) {
 // ---------------------------------------------------------------------------------------------
 
 bool parse_options(int argc, char** argv, Options& o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string name = argv[i];
-    if (name == "--help" || i + 1 >= argc) return false;
-    const std::string value = argv[++i];
-    try {
-      if (name == "--phase" && (value == "scan" || value == "queue" || value == "all")) {
-        o.phase = value;
-      } else if (name == "--seconds") {
-        o.seconds = std::stod(value);
-      } else if (name == "--handhelds") {
-        o.handhelds = std::stoi(value);
-      } else if (name == "--allocations") {
-        o.allocations = std::stoi(value);
-      } else if (name == "--page") {
-        o.page = std::stoi(value);
-      } else if (name == "--queue-clients") {
-        o.queue_clients.clear();
-        std::stringstream ss(value);
-        for (std::string n; std::getline(ss, n, ',');) o.queue_clients.push_back(std::stoi(n));
-      } else if (name == "--storeedged") {
-        o.storeedged = value;
-      } else if (name == "--storeedgectl") {
-        o.storeedgectl = value;
-      } else {
-        return false;
-      }
-    } catch (const std::exception&) {
+  auto set = [&o](const std::string& name, const std::string& value) {
+    if (name == "--phase" && (value == "scan" || value == "queue" || value == "all")) {
+      o.phase = value;
+    } else if (name == "--seconds") {
+      o.seconds = std::stod(value);
+    } else if (name == "--handhelds") {
+      o.handhelds = std::stoi(value);
+    } else if (name == "--allocations") {
+      o.allocations = std::stoi(value);
+    } else if (name == "--page") {
+      o.page = std::stoi(value);
+    } else if (name == "--queue-clients") {
+      o.queue_clients.clear();
+      std::stringstream ss(value);
+      for (std::string n; std::getline(ss, n, ',');) o.queue_clients.push_back(std::stoi(n));
+    } else if (name == "--storeedged") {
+      o.storeedged = value;
+    } else if (name == "--storeedgectl") {
+      o.storeedgectl = value;
+    } else {
       return false;
     }
-  }
+    return true;
+  };
+  if (!read_options(argc, argv, set)) return false;
   const bool clients_ok =
       !o.queue_clients.empty() &&
       std::all_of(o.queue_clients.begin(), o.queue_clients.end(), [](int n) { return n > 0; });
@@ -625,7 +473,8 @@ int run(const Options& o) {
   const bool scan = o.phase != "queue", queue = o.phase != "scan";
 
   const auto setup0 = Clock::now();
-  seed_store(state, o);
+  // As the sync engine applies the OMS's messages, in transactions of 500 messages.
+  apply_down_stream(state, kTenant, kStore, snapshot_stream(o), 500);
   const double seeded = seconds_since(setup0);
   std::vector<Handheld> handhelds = provision(o, state);
   const double provisioned = seconds_since(setup0) - seeded;
@@ -636,22 +485,8 @@ int run(const Options& o) {
       {o.storeedged, "--state-dir", state, "--http-listen", "127.0.0.1:" + std::to_string(port),
        "--mqtt-uri", "tcp://127.0.0.1:1", "--tenant", kTenant, "--store", kStore},
       dir.file("storeedged.log"));
-  for (const auto deadline = Clock::now() + 10s;;) {
-    check_interrupted();
-    auto res = http_call(ep, make_request(bhttp::verb::get, "/healthz"));
-    if (res && res->result_int() == 200) break;
-    if (!daemon.alive() || Clock::now() > deadline)
-      throw Failure("storeedged did not answer /healthz:\n" + tail(daemon.log()));
-    std::this_thread::sleep_for(20ms);
-  }
-  for (Handheld& hh : handhelds) {
-    const std::string body = json::serialize(json::object{{"user", hh.user}, {"pin", kPin}});
-    auto res = http_call(ep, make_request(bhttp::verb::post, "/api/v1/sessions", &hh, body));
-    if (!res || res->result_int() != 201)
-      throw Failure("sign-in of " + hh.user + " on " + hh.device +
-                    " failed: " + (res ? res->body() : std::string("no answer")));
-    hh.session = std::string(json::parse(res->body()).at("session").as_string());
-  }
+  wait_for_healthz(ep, daemon, 10s);
+  for (Handheld& hh : handhelds) sign_in(ep, hh, kPin);
   std::printf(
       "setup: %d open allocations and %d catalog items applied through the down applier in "
       "%.1f s; %zu users and devices provisioned with storeedgectl and signed in (%.1f s); "
@@ -778,26 +613,6 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, stderr);
     return 2;
   }
-  std::error_code ec;
-  const fs::path here = fs::canonical("/proc/self/exe", ec).parent_path();
-  if (o.storeedged.empty()) o.storeedged = (here / ".." / "edge" / "storeedged").lexically_normal();
-  if (o.storeedgectl.empty())
-    o.storeedgectl = (here / ".." / "edge" / "storeedgectl").lexically_normal();
-  for (const auto& exe : {o.storeedged, o.storeedgectl}) {
-    if (access(exe.c_str(), X_OK) != 0) {
-      std::fprintf(stderr, "fulfil_bench: %s is not executable; build first, or pass its path\n%s",
-                   exe.c_str(), kUsage);
-      return 2;
-    }
-  }
-  install_signal_handlers();
-  std::printf("fulfil_bench: storeedged %s, SQLite %s, %u CPUs online\n", o.storeedged.c_str(),
-              sqlite3_libversion(), std::thread::hardware_concurrency());
-  std::fflush(stdout);
-  try {
-    return run(o);
-  } catch (const std::exception& e) {
-    std::printf("FAILED: %s\n", e.what());
-    return interrupted() ? 130 : 1;
-  }
+  return storeedged_bench_main("fulfil_bench", kUsage, o.storeedged, o.storeedgectl,
+                               [&o] { return run(o); });
 }

@@ -15,7 +15,6 @@
 #include <arpa/inet.h>
 #include <mqtt/async_client.h>
 #include <netinet/in.h>
-#include <sqlite3.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -40,6 +39,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -48,12 +48,12 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_http.h"
+#include "bench/bench_main.h"
+#include "bench/bench_store.h"
 #include "bench/bench_support.h"
-#include "core/clock.h"
-#include "core/config.h"
 #include "store/state_dir.h"
 #include "sync/contract.h"
-#include "sync/down_applier.h"
 
 namespace {
 
@@ -65,8 +65,6 @@ namespace json = boost::json;
 using asio::ip::tcp;
 using namespace std::chrono_literals;
 using namespace storeedge::bench;
-using HttpRequest = bhttp::request<bhttp::string_body>;
-using HttpResponse = bhttp::response<bhttp::string_body>;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 constexpr double kTargetP99Ms = 20;
@@ -95,23 +93,7 @@ struct Options {
   std::string storeedged, storeedgectl, mosquitto;
 };
 
-struct Terminal {
-  std::string device, user, token, session;
-};
-
-std::string pad(int n, int width) {
-  std::string s = std::to_string(n);
-  return std::string(static_cast<std::size_t>(std::max(0, width - static_cast<int>(s.size()))),
-                     '0') +
-         s;
-}
-
-std::string gtin_with_check(const std::string& body) {
-  int sum = 0;
-  for (std::size_t i = 0; i < body.size(); ++i)
-    sum += (body[body.size() - 1 - i] - '0') * (i % 2 == 0 ? 3 : 1);
-  return body + std::to_string((10 - sum % 10) % 10);
-}
+using Terminal = DeviceLogin;  // a POS terminal and the associate at the till
 
 // Terminal t's order k (0-based) and which line and unit step n of the terminal returns.
 std::string order_id(int t, int k) {
@@ -131,19 +113,6 @@ std::string utc_date(int offset_days) {
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
                 static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buf;
-}
-
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(close + 2));
-  std::string f;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> f; ++i)
-    if (i == 14 || i == 15) ticks += std::stod(f);
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,49 +210,13 @@ std::vector<std::string> snapshot_stream(const Options& o) {
   return out;
 }
 
-void seed_store(const std::string& state_dir, const Options& o) {
-  storeedge::Config c;
-  c.tenant = kTenant;
-  c.store = kStore;
-  auto db = storeedge::store::open_store(state_dir, c);
-  if (!db) throw Failure("cannot open the store: " + db.error().message);
-  const auto stream = snapshot_stream(o);
-  const std::string now = storeedge::format_rfc3339(std::chrono::system_clock::now());
-  if (auto r = db->exec("BEGIN IMMEDIATE"); !r) throw Failure(r.error().message);
-  for (const std::string& payload : stream) {
-    auto m = storeedge::sync::parse_message(payload, storeedge::sync::Direction::down, kStore);
-    if (!m) throw Failure("down message: " + m.error().message);
-    auto outcome = storeedge::sync::apply_down(*db, *m, payload, now);
-    if (!outcome) throw Failure("applying " + m->type + ": " + outcome.error().message);
-    if (outcome->disposition != storeedge::sync::Disposition::applied)
-      throw Failure(m->type + " was not applied" +
-                    (outcome->refusal ? ": " + outcome->refusal->message : std::string()));
-  }
-  if (auto r = db->exec("COMMIT"); !r) throw Failure(r.error().message);
-}
-
 std::vector<Terminal> provision(const Options& o, const std::string& state_dir) {
+  const Storeedgectl ctl{o.storeedgectl, state_dir, kTenant, kStore};
   std::vector<Terminal> out;
   for (int t = 0; t < o.terminals; ++t) {
     check_interrupted();
-    Terminal term{"pos-" + pad(t, 2), "till-" + pad(t, 2), "", ""};
-    auto cmd = [&](std::vector<std::string> words) {
-      std::vector<std::string> argv = {o.storeedgectl, "--state-dir", state_dir, "--tenant",
-                                       kTenant,        "--store",     kStore};
-      argv.insert(argv.end(), words.begin(), words.end());
-      return argv;
-    };
-    auto [code, out_user] = run_command(
-        cmd({"users", "add", "--id", term.user, "--name", term.user, "--role", "associate"}),
-        std::string(kPin) + "\n");
-    if (code != 0) throw Failure("storeedgectl users add: " + out_user);
-    auto [code2, out_device] = run_command(
-        cmd({"devices", "enrol", "--id", term.device, "--kind", "pos", "--name", term.device}), "");
-    const auto at = out_device.rfind("dev_");
-    if (code2 != 0 || at == std::string::npos)
-      throw Failure("storeedgectl devices enrol: " + out_device);
-    term.token = out_device.substr(at, out_device.find_first_of("\r\n \t", at) - at);
-    out.push_back(std::move(term));
+    const std::string device = "pos-" + pad(t, 2), user = "till-" + pad(t, 2);
+    out.push_back(enrol(ctl, {user, user, device, "pos", device}, kPin));
   }
   return out;
 }
@@ -385,40 +318,7 @@ class Oms {
 };
 
 // ---------------------------------------------------------------------------------------------
-// HTTP: a blocking call for the setup; closed-loop terminals for the timed phases.
-
-HttpRequest make_request(bhttp::verb method, const std::string& target, const Terminal* t = nullptr,
-                         std::string body = {}) {
-  HttpRequest req{method, target, 11};
-  req.set(bhttp::field::host, "127.0.0.1");
-  req.keep_alive(true);
-  if (t) {
-    req.set(bhttp::field::authorization, "Bearer " + t->token);
-    if (!t->session.empty()) req.set("StoreEdge-Session", t->session);
-  }
-  if (!body.empty()) {
-    req.set(bhttp::field::content_type, "application/json");
-    req.body() = std::move(body);
-  }
-  req.prepare_payload();
-  return req;
-}
-
-std::optional<HttpResponse> http_call(const tcp::endpoint& ep, HttpRequest req) {
-  asio::io_context ioc{1};
-  beast::tcp_stream stream(ioc);
-  beast::error_code ec;
-  stream.socket().connect(ep, ec);
-  if (ec) return std::nullopt;
-  req.keep_alive(false);
-  bhttp::write(stream, req, ec);
-  if (ec) return std::nullopt;
-  beast::flat_buffer buffer;
-  HttpResponse res;
-  bhttp::read(stream, buffer, res, ec);
-  if (ec) return std::nullopt;
-  return res;
-}
+// HTTP: closed-loop terminals for the timed phases (bench_http.h has the rest).
 
 // One step of a terminal: two requests, each with the status it must get and a check of the
 // answer (an empty string when it is right).
@@ -437,11 +337,6 @@ struct PhaseResult {
   std::vector<double> step_latency, first_latency, second_latency;  // seconds
 
   double rate() const { return seconds > 0 ? static_cast<double>(steps) / seconds : 0; }
-  static double percentile_ms(const std::vector<double>& v, double q) {
-    if (v.empty()) return 0;
-    const auto rank = static_cast<std::size_t>(q * static_cast<double>(v.size()));
-    return v[std::min(rank, v.size() - 1)] * 1e3;
-  }
   double p(double q) const { return percentile_ms(step_latency, q); }
   void problem(const std::string& what) {
     ++unexpected;
@@ -495,15 +390,7 @@ asio::awaitable<void> terminal_loop(beast::tcp_stream& stream, int terminal,
 PhaseResult run_phase(const tcp::endpoint& ep, pid_t server, int terminals, double seconds,
                       const StepFactory& make) {
   asio::io_context ioc{1};
-  std::vector<std::unique_ptr<beast::tcp_stream>> streams;
-  for (int i = 0; i < terminals; ++i) {
-    auto s = std::make_unique<beast::tcp_stream>(ioc);
-    beast::error_code ec;
-    s->socket().connect(ep, ec);
-    if (!ec) s->socket().set_option(tcp::no_delay(true), ec);
-    if (ec) throw Failure("connect: " + ec.message());
-    streams.push_back(std::move(s));
-  }
+  const auto streams = open_connections(ioc, ep, terminals);
   PhaseResult r;
   r.terminals = terminals;
   const double cpu0 = cpu_seconds(server);
@@ -522,7 +409,6 @@ PhaseResult run_phase(const tcp::endpoint& ep, pid_t server, int terminals, doub
 }
 
 void print_phase(const char* label, const char* first, const char* second, const PhaseResult& r) {
-  auto ms = PhaseResult::percentile_ms;
   std::printf(
       "%-22s %7.0f steps/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  (%llu steps in %.2f s, %d "
       "terminals, storeedged CPU %.2f s)\n",
@@ -530,8 +416,8 @@ void print_phase(const char* label, const char* first, const char* second, const
       r.step_latency.empty() ? 0 : r.step_latency.back() * 1e3,
       static_cast<unsigned long long>(r.steps), r.seconds, r.terminals, r.server_cpu);
   std::printf("  %-20s p50 %6.2f ms  p99 %6.2f ms\n  %-20s p50 %6.2f ms  p99 %6.2f ms\n", first,
-              ms(r.first_latency, 0.5), ms(r.first_latency, 0.99), second,
-              ms(r.second_latency, 0.5), ms(r.second_latency, 0.99));
+              percentile_ms(r.first_latency, 0.5), percentile_ms(r.first_latency, 0.99), second,
+              percentile_ms(r.second_latency, 0.5), percentile_ms(r.second_latency, 0.99));
   if (r.unexpected > 0)
     std::printf("  %llu unexpected answer(s); first: %s\n",
                 static_cast<unsigned long long>(r.unexpected), r.first_problem.c_str());
@@ -540,33 +426,21 @@ void print_phase(const char* label, const char* first, const char* second, const
 
 // ---------------------------------------------------------------------------------------------
 
-long long db_scalar(sqlite3* db, const std::string& sql) {
-  sqlite3_stmt* st = nullptr;
-  long long v = -1;
-  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW)
-    v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return v;
-}
-
 // Every 201 is a return in the database with its return.received and restock facts.
 bool verify(const std::string& db_path, std::uint64_t created) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    sqlite3_close(db);
+  const ReadOnlyDatabase db = open_read_only(db_path);
+  if (!db) {
     std::printf("verify: FAILED, cannot open %s\n", db_path.c_str());
     return false;
   }
-  const long long returns = db_scalar(db, "SELECT count(*) FROM returns");
-  const long long units = db_scalar(db, "SELECT coalesce(sum(qty), 0) FROM return_lines");
+  const long long returns = db_scalar(db.get(), "SELECT count(*) FROM returns");
+  const long long units = db_scalar(db.get(), "SELECT coalesce(sum(qty), 0) FROM return_lines");
   const long long received =
-      db_scalar(db, "SELECT count(*) FROM outbox WHERE type = 'return.received'");
+      db_scalar(db.get(), "SELECT count(*) FROM outbox WHERE type = 'return.received'");
   const long long restocks =
-      db_scalar(db,
+      db_scalar(db.get(),
                 "SELECT count(*) FROM outbox WHERE type = 'inventory.adjusted'"
                 " AND json_extract(payload, '$.body.reason') = 'return_restock'");
-  sqlite3_close(db);
   const auto n = static_cast<long long>(created);
   const bool ok = returns == n && units == n && received == n && restocks == n;
   std::printf(
@@ -577,30 +451,25 @@ bool verify(const std::string& db_path, std::uint64_t created) {
 }
 
 bool parse_options(int argc, char** argv, Options& o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string name = argv[i];
-    if (name == "--help" || i + 1 >= argc) return false;
-    const std::string value = argv[++i];
-    try {
-      if (name == "--seconds") {
-        o.seconds = std::stod(value);
-      } else if (name == "--terminals") {
-        o.terminals = std::stoi(value);
-      } else if (name == "--orders") {
-        o.orders = std::stoi(value);
-      } else if (name == "--storeedged") {
-        o.storeedged = value;
-      } else if (name == "--storeedgectl") {
-        o.storeedgectl = value;
-      } else if (name == "--mosquitto") {
-        o.mosquitto = value;
-      } else {
-        return false;
-      }
-    } catch (const std::exception&) {
+  auto set = [&o](const std::string& name, const std::string& value) {
+    if (name == "--seconds") {
+      o.seconds = std::stod(value);
+    } else if (name == "--terminals") {
+      o.terminals = std::stoi(value);
+    } else if (name == "--orders") {
+      o.orders = std::stoi(value);
+    } else if (name == "--storeedged") {
+      o.storeedged = value;
+    } else if (name == "--storeedgectl") {
+      o.storeedgectl = value;
+    } else if (name == "--mosquitto") {
+      o.mosquitto = value;
+    } else {
       return false;
     }
-  }
+    return true;
+  };
+  if (!read_options(argc, argv, set)) return false;
   return o.seconds > 0 && o.terminals > 0 && o.terminals <= 99 && o.orders >= o.terminals &&
          o.orders <= 1'000'000;
 }
@@ -620,7 +489,9 @@ int run(const Options& o) {
   TempDir dir("returns_bench");
   const std::string state = dir.file("state");
   const auto setup0 = Clock::now();
-  seed_store(state, o);
+  // As the sync engine applies the OMS's messages, all in one transaction.
+  apply_down_stream(state, kTenant, kStore, snapshot_stream(o),
+                    std::numeric_limits<std::size_t>::max());
   const double seeded = seconds_since(setup0);
   std::vector<Terminal> terminals = provision(o, state);
 
@@ -645,22 +516,9 @@ int run(const Options& o) {
       {o.storeedged, "--state-dir", state, "--http-listen", "127.0.0.1:" + std::to_string(port),
        "--mqtt-uri", uri, "--tenant", kTenant, "--store", kStore},
       dir.file("storeedged.log"));
-  for (const auto deadline = Clock::now() + 10s;;) {
-    check_interrupted();
-    auto res = http_call(ep, make_request(bhttp::verb::get, "/healthz"));
-    if (res && res->result_int() == 200) break;
-    if (!daemon.alive() || Clock::now() > deadline)
-      throw Failure("storeedged did not answer /healthz:\n" + tail(daemon.log()));
-    std::this_thread::sleep_for(20ms);
-  }
+  wait_for_healthz(ep, daemon, 10s);
   oms.wait_online(20s);
-  for (Terminal& t : terminals) {
-    const std::string body = json::serialize(json::object{{"user", t.user}, {"pin", kPin}});
-    auto res = http_call(ep, make_request(bhttp::verb::post, "/api/v1/sessions", &t, body));
-    if (!res || res->result_int() != 201)
-      throw Failure("sign-in on " + t.device + ": " + (res ? res->body() : "no answer"));
-    t.session = std::string(json::parse(res->body()).at("session").as_string());
-  }
+  for (Terminal& t : terminals) sign_in(ep, t, kPin);
   const int per_terminal = o.orders / o.terminals;
   std::printf(
       "setup: %d returnable orders (2 lines x 2 units), %d allocations applied through the down "
@@ -759,27 +617,7 @@ int main(int argc, char** argv) {
     std::fputs(kUsage, stderr);
     return 2;
   }
-  std::error_code ec;
-  const fs::path here = fs::canonical("/proc/self/exe", ec).parent_path();
-  if (o.storeedged.empty()) o.storeedged = (here / ".." / "edge" / "storeedged").lexically_normal();
-  if (o.storeedgectl.empty())
-    o.storeedgectl = (here / ".." / "edge" / "storeedgectl").lexically_normal();
   if (o.mosquitto.empty()) o.mosquitto = find_mosquitto();
-  for (const auto& exe : {o.storeedged, o.storeedgectl}) {
-    if (access(exe.c_str(), X_OK) != 0) {
-      std::fprintf(stderr, "returns_bench: %s is not executable; build first, or pass its path\n%s",
-                   exe.c_str(), kUsage);
-      return 2;
-    }
-  }
-  install_signal_handlers();
-  std::printf("returns_bench: storeedged %s, SQLite %s, %u CPUs online\n", o.storeedged.c_str(),
-              sqlite3_libversion(), std::thread::hardware_concurrency());
-  std::fflush(stdout);
-  try {
-    return run(o);
-  } catch (const std::exception& e) {
-    std::printf("FAILED: %s\n", e.what());
-    return interrupted() ? 130 : 1;
-  }
+  return storeedged_bench_main("returns_bench", kUsage, o.storeedged, o.storeedgectl,
+                               [&o] { return run(o); });
 }
