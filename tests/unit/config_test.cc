@@ -257,131 +257,72 @@ ship_from = ["Store 042", "Markt 1", "3011 Rotterdam"]
   EXPECT_EQ(c->shipping.sscc_serial_first, 1000);
   EXPECT_EQ(c->shipping.sscc_serial_last, 999999999);
   EXPECT_EQ(c->shipping.ship_from.size(), 3u);
-  EXPECT_TRUE(parse_config_text("[shipping]
-gs1_company_prefix = "0614141234"", {}));
+  EXPECT_TRUE(parse_config_text("[shipping]\ngs1_company_prefix = \"0614141234\"", {}));
   auto defaults = parse_config_text("", {});
   ASSERT_TRUE(defaults);
   EXPECT_TRUE(defaults->shipping.gs1_company_prefix.empty());
   EXPECT_FALSE(defaults->shipping.sscc_serial_last);
   const std::pair<std::string, const char*> cases[] = {
-    {
-      "[shipping]
-          gs1_company_prefix =
-              "061414"
-              ", " 7 -
-              10 digits "},
-      {
-        "[shipping]
-            gs1_company_prefix =
-                "06141412345"
-                ", " 7 -
-                10 digits "},
-        {
-          "[shipping]
-              gs1_company_prefix =
-                  "06141A1"
-                  ", " 7 -
-                  10 digits "},
-          {
-            "[shipping]
-                gs1_company_prefix = 614141 ", " 7 - 10 digits "},
-            {
-              "[shipping]
-                  gs1_company_prefix =
-                      "2012345"
-                      ", " restricted circulation "},
-              {
-                "[shipping]
-                    gs1_company_prefix =
-                        "0412345"
-                        ", " restricted circulation "},
-                {
-                  "[shipping]
-                      gs1_company_prefix =
-                          "9912345"
-                          ", " coupons "},
-                  {
-                    "[shipping]
-sscc_extension_digit = 10", "sscc_extension_digit"},
-      {"[shipping]
-gs1_company_prefix = "0614141234"
-sscc_serial_last = 1000000",
+      {"[shipping]\ngs1_company_prefix = \"061414\"", "7-10 digits"},
+      {"[shipping]\ngs1_company_prefix = \"06141412345\"", "7-10 digits"},
+      {"[shipping]\ngs1_company_prefix = \"06141A1\"", "7-10 digits"},
+      {"[shipping]\ngs1_company_prefix = 614141", "7-10 digits"},
+      {"[shipping]\ngs1_company_prefix = \"2012345\"", "restricted circulation"},
+      {"[shipping]\ngs1_company_prefix = \"0412345\"", "restricted circulation"},
+      {"[shipping]\ngs1_company_prefix = \"9912345\"", "coupons"},
+      {"[shipping]\nsscc_extension_digit = 10", "sscc_extension_digit"},
+      {"[shipping]\ngs1_company_prefix = \"0614141234\"\nsscc_serial_last = 1000000",
        "must be below 1000000"},
-      {"[shipping]
-gs1_company_prefix = "0614141"
-sscc_serial_first = 5
-"
+      {"[shipping]\ngs1_company_prefix = \"0614141\"\nsscc_serial_first = 5\n"
        "sscc_serial_last = 4",
        "must not exceed shipping.sscc_serial_last"},
-      {
-                      "[shipping]
-                          sscc_serial_first = -1 ", " 0 to 999999999 "},
-                      {
-                        "[shipping]
-                            ship_from =
-                                [ "1", "2", "3", "4", "5" ] ", " 1 - 4 lines "},
-                                {"[shipping]
-                                 ship_from =
-                                     ["" + std::string(41, 'x') + ""] ", " line 1 must have 1 -
-                                     40 "},
-                                };
-                        for (const auto& [text, expected] : cases) {
-                          auto bad = parse_config_text(text, {});
-                          ASSERT_FALSE(bad) << text;
-                          EXPECT_EQ(bad.error().code, "config_bad_value") << text;
-                          EXPECT_NE(bad.error().message.find(expected), std::string::npos)
-                              << bad.error().message;
-                        }
-                      }
+      {"[shipping]\nsscc_serial_first = -1", "0 to 999999999"},
+      {"[shipping]\nship_from = [\"1\", \"2\", \"3\", \"4\", \"5\"]", "1-4 lines"},
+      {"[shipping]\nship_from = [\"" + std::string(41, 'x') + "\"]", "line 1 must have 1-40"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto bad = parse_config_text(text, {});
+    ASSERT_FALSE(bad) << text;
+    EXPECT_EQ(bad.error().code, "config_bad_value") << text;
+    EXPECT_NE(bad.error().message.find(expected), std::string::npos) << bad.error().message;
+  }
+}
 
-                      TEST(Config, RefusesBadReceiptPrintersAndDcAddresses) {
-                        const std::string raw_escpos =
-                            "[[printers.printer]]\nname = \"r\"\nbackend = \"raw\"\nhost = "
-                            "\"h\"\nformat = \"escpos\"\n";
-                        const std::pair<std::string, const char*> cases[] = {
-                            {raw_escpos + "purposes = [\"return_label\"]",
-                             "prints return_slip only"},
-                            {raw_escpos + "purposes = [\"return_slip\"]\npaper_width_mm = 76",
-                             "80 or 58"},
-                            {"[[printers.printer]]\nname = \"r\"\nbackend = \"ipp\"\nuri = "
-                             "\"ipp://h/ipp/print\"\n"
-                             "format = \"escpos\"\npurposes = [\"return_slip\"]",
-                             "IPP printers take no ESC/POS"},
-                            {"[[printers.printer]]\nname = \"z\"\nbackend = \"raw\"\nhost = \"h\"\n"
-                             "purposes = [\"return_slip\"]",
-                             "return_slip needs format = \"escpos\""},
-                            {"[[printers.printer]]\nname = \"z\"\nbackend = \"raw\"\nhost = "
-                             "\"h\"\nformat = \"pdf\"\n"
-                             "purposes = [\"bag_label\"]",
-                             "a raw printer takes zpl or escpos"},
-                            {"[[printers.printer]]\nname = \"z\"\nbackend = \"raw\"\nhost = "
-                             "\"h\"\nformat = \"tiff\"\n"
-                             "purposes = [\"bag_label\"]",
-                             "format must be zpl, pdf or escpos"},
-                            {"[returns]\ndc_address = \"Central DC\"",
-                             "returns.dc_address: must be a list"},
-                            {"[returns]\ndc_address = [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\"]",
-                             "1-5 lines"},
-                            {"[returns]\ndc_address = [\"" + std::string(41, 'x') + "\"]",
-                             "line 1 must have 1-40"},
-                            {"[returns]\ndc_address = [\"ok\", \"\"]", "line 2 must have 1-40"},
-                            {"[returns]\ndc_address = [\"tab\\there\"]",
-                             "without control characters"},
-                            {"[returns]\ndc_address = [\"esc\\u001b@\"]",
-                             "without control characters"},
-                            {"[returns]\ndc_address = [1]", "must be a list"},
-                        };
-                        for (const auto& [text, expected] : cases) {
-                          auto c = parse_config_text(text, {});
-                          ASSERT_FALSE(c) << text;
-                          EXPECT_EQ(c.error().code, "config_bad_value") << text;
-                          EXPECT_NE(c.error().message.find(expected), std::string::npos)
-                              << c.error().message;
-                        }
-                        // 40 characters, not bytes: "ß" is two bytes.
-                        EXPECT_TRUE(parse_config_text(
-                            "[returns]\ndc_address = [\"" + std::string(39, 'x') + "ß\"]", {}));
-                      }
+TEST(Config, RefusesBadReceiptPrintersAndDcAddresses) {
+  const std::string raw_escpos =
+      "[[printers.printer]]\nname = \"r\"\nbackend = \"raw\"\nhost = \"h\"\nformat = \"escpos\"\n";
+  const std::pair<std::string, const char*> cases[] = {
+      {raw_escpos + "purposes = [\"return_label\"]", "prints return_slip only"},
+      {raw_escpos + "purposes = [\"return_slip\"]\npaper_width_mm = 76", "80 or 58"},
+      {"[[printers.printer]]\nname = \"r\"\nbackend = \"ipp\"\nuri = \"ipp://h/ipp/print\"\n"
+       "format = \"escpos\"\npurposes = [\"return_slip\"]",
+       "IPP printers take no ESC/POS"},
+      {"[[printers.printer]]\nname = \"z\"\nbackend = \"raw\"\nhost = \"h\"\n"
+       "purposes = [\"return_slip\"]",
+       "return_slip needs format = \"escpos\""},
+      {"[[printers.printer]]\nname = \"z\"\nbackend = \"raw\"\nhost = \"h\"\nformat = \"pdf\"\n"
+       "purposes = [\"bag_label\"]",
+       "a raw printer takes zpl or escpos"},
+      {"[[printers.printer]]\nname = \"z\"\nbackend = \"raw\"\nhost = \"h\"\nformat = \"tiff\"\n"
+       "purposes = [\"bag_label\"]",
+       "format must be zpl, pdf or escpos"},
+      {"[returns]\ndc_address = \"Central DC\"", "returns.dc_address: must be a list"},
+      {"[returns]\ndc_address = [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\"]", "1-5 lines"},
+      {"[returns]\ndc_address = [\"" + std::string(41, 'x') + "\"]", "line 1 must have 1-40"},
+      {"[returns]\ndc_address = [\"ok\", \"\"]", "line 2 must have 1-40"},
+      {"[returns]\ndc_address = [\"tab\\there\"]", "without control characters"},
+      {"[returns]\ndc_address = [\"esc\\u001b@\"]", "without control characters"},
+      {"[returns]\ndc_address = [1]", "must be a list"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto c = parse_config_text(text, {});
+    ASSERT_FALSE(c) << text;
+    EXPECT_EQ(c.error().code, "config_bad_value") << text;
+    EXPECT_NE(c.error().message.find(expected), std::string::npos) << c.error().message;
+  }
+  // 40 characters, not bytes: "ß" is two bytes.
+  EXPECT_TRUE(parse_config_text("[returns]\ndc_address = [\"" + std::string(39, 'x') + "ß\"]", {}));
+}
 
-                    }  // namespace
-                  }    // namespace storeedge
+}  // namespace
+}  // namespace storeedge
