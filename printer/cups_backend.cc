@@ -72,7 +72,15 @@ class CupsBackend final : public IppJobBackend {
     auto response = get_printer_attributes(*http, target_);
     if (!response) return failed(response.error());
     auto caps = printer_capabilities_from_ipp(response->get());
-    if (is_raw_cups_queue(response->get())) caps.formats = {raw_language_};
+    if (is_raw_cups_queue(response->get())) {
+      // A raw queue forwards bytes to a printer it knows nothing about: what CUPS lists for it
+      // (every format, its default media and resolution) says nothing about that printer.
+      caps.formats = {raw_language_};
+      caps.media.clear();
+      caps.media_ready.clear();
+      caps.resolutions_dpi.clear();
+      caps.raster_resolutions_dpi.clear();
+    }
     return caps;
   }
 

@@ -21,6 +21,9 @@ struct Document {
   std::string bytes;
   std::string media;  // the printer's media name, e.g. "oe_4x6-label_4x6in"; empty: its default
   int copies = 1;
+  // The printer resolution a document in device dots was made for (ZPL, PWG raster); 0 for one
+  // a printer scales (PDF, PNG) or whose resolution is not known (the OMS's ZPL).
+  int dpi = 0;
 };
 
 }  // namespace storeedge::printer

@@ -8,10 +8,16 @@
 
 namespace storeedge::printer {
 
-const char* const kPrinterAttributes[] = {
-    "document-format-supported", "media-supported",      "printer-resolution-supported",
-    "printer-is-accepting-jobs", "printer-state",        "printer-state-reasons",
-    "printer-make-and-model",    "printer-state-message"};
+const char* const kPrinterAttributes[] = {"document-format-supported",
+                                          "media-supported",
+                                          "printer-resolution-supported",
+                                          "printer-is-accepting-jobs",
+                                          "printer-state",
+                                          "printer-state-reasons",
+                                          "printer-make-and-model",
+                                          "printer-state-message",
+                                          "media-ready",
+                                          "pwg-raster-document-resolution-supported"};
 const int kPrinterAttributeCount = sizeof kPrinterAttributes / sizeof kPrinterAttributes[0];
 
 const char* const kJobAttributes[] = {"job-state", "job-state-reasons", "job-printer-state-message",
@@ -69,6 +75,22 @@ int dots_per_inch(int value, ipp_res_t units) {
   return units == IPP_RES_PER_CM ? (value * 254 + 50) / 100 : value;
 }
 
+// The distinct cross-feed resolutions of a resolution attribute, in dots per inch.
+std::vector<int> resolutions_of(ipp_t* response, const char* name) {
+  std::vector<int> out;
+  ipp_attribute_t* attr = ippFindAttribute(response, name, IPP_TAG_RESOLUTION);
+  if (!attr) return out;
+  const int count = ippGetCount(attr);
+  for (int i = 0; i < count; ++i) {
+    int yres = 0;
+    ipp_res_t units = IPP_RES_PER_INCH;
+    const int xres = ippGetResolution(attr, i, &yres, &units);
+    const int dpi = dots_per_inch(xres, units);
+    if (dpi > 0 && std::find(out.begin(), out.end(), dpi) == out.end()) out.push_back(dpi);
+  }
+  return out;
+}
+
 }  // namespace
 
 PrinterCapabilities printer_capabilities_from_ipp(ipp_t* response) {
@@ -80,19 +102,10 @@ PrinterCapabilities printer_capabilities_from_ipp(ipp_t* response) {
       caps.formats.push_back(*format);
   }
   caps.media = strings_of(response, "media-supported");
-  if (ipp_attribute_t* attr =
-          ippFindAttribute(response, "printer-resolution-supported", IPP_TAG_RESOLUTION)) {
-    const int count = ippGetCount(attr);
-    for (int i = 0; i < count; ++i) {
-      int yres = 0;
-      ipp_res_t units = IPP_RES_PER_INCH;
-      const int xres = ippGetResolution(attr, i, &yres, &units);
-      const int dpi = dots_per_inch(xres, units);
-      if (dpi > 0 && std::find(caps.resolutions_dpi.begin(), caps.resolutions_dpi.end(), dpi) ==
-                         caps.resolutions_dpi.end())
-        caps.resolutions_dpi.push_back(dpi);
-    }
-  }
+  caps.media_ready = strings_of(response, "media-ready");
+  caps.resolutions_dpi = resolutions_of(response, "printer-resolution-supported");
+  caps.raster_resolutions_dpi =
+      resolutions_of(response, "pwg-raster-document-resolution-supported");
   if (ipp_attribute_t* attr =
           ippFindAttribute(response, "printer-is-accepting-jobs", IPP_TAG_BOOLEAN))
     caps.accepting = ippGetBoolean(attr, 0) != 0;

@@ -19,8 +19,9 @@ extern const char* const kJobAttributes[];
 extern const int kJobAttributeCount;
 
 // document-format-supported mapped to our formats (others ignored), media-supported,
-// printer-resolution-supported (dots per inch; cross-feed resolution), printer-is-accepting-jobs,
-// printer-state and printer-state-reasons ("none" dropped).
+// media-ready, printer-resolution-supported and pwg-raster-document-resolution-supported (dots per
+// inch; cross-feed resolution), printer-is-accepting-jobs, printer-state and printer-state-reasons
+// ("none" dropped).
 PrinterCapabilities printer_capabilities_from_ipp(ipp_t* response);
 
 // True for a CUPS queue without a driver ("Local Raw Printer"): it forwards the bytes untouched

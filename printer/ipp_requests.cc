@@ -119,6 +119,7 @@ Result<void> check_printable(const PrinterCapabilities& caps, const Document& do
                           (names.empty() ? "none of our formats" : joined(names)) + ", not " +
                           std::string(format_name(document.format)));
   }
+  if (auto fits = check_fits(caps, document); !fits) return fits.error();
   if (!caps.accepting || caps.state == "stopped")
     return make_error(
         "printer_not_accepting",

@@ -247,7 +247,7 @@ Result<Document> pass_through_label(std::string bytes, DocumentFormat oms_format
   if (!looks_right)
     return make_error("bad_document",
                       "the OMS's label is not " + std::string(format_name(oms_format)));
-  return Document{oms_format, std::move(bytes), std::move(media), 1};
+  return Document{oms_format, std::move(bytes), std::move(media), 1, 0};
 }
 
 }  // namespace storeedge::printer

@@ -67,7 +67,10 @@ Result<Document> render_document(const Label& label, DocumentFormat format, int 
       return make_error("format_unsupported", "labels are rendered as ZPL, PDF or PNG");
   }
   if (!bytes) return bytes.error();
-  return Document{format, std::move(*bytes), label.media, 1};
+  // ZPL is in the printer's dots: it prints right at `dpi` only. A PNG is scaled by the printer;
+  // a PDF is vector.
+  return Document{format, std::move(*bytes), label.media, 1,
+                  format == DocumentFormat::zpl ? dpi : 0};
 }
 
 }  // namespace storeedge::printer

@@ -39,7 +39,8 @@ std::optional<Error> check_label(const Label& label);
 [[nodiscard]] Result<std::string> render_png(const Label& label, int dpi, std::size_t page = 0);
 
 // The label as a Document for the print queue: rendered to `format` (zpl, pdf or png) at `dpi`
-// (the PDF's dot grid), with the label's media name.
+// (the PDF's dot grid), with the label's media name; a ZPL document carries its dpi
+// (Document::dpi), which the printer must print at.
 [[nodiscard]] Result<Document> render_document(const Label& label, DocumentFormat format, int dpi);
 
 }  // namespace storeedge::printer

@@ -34,7 +34,8 @@ namespace {
 // Errors that mean "not now": the job waits and is tried again.
 bool is_transient(const std::string& code) {
   return code == "printer_offline" || code == "printer_not_accepting" ||
-         code == "printer_stopped" || code == "printer_error" || code == "busy";
+         code == "printer_stopped" || code == "printer_error" || code == "busy" ||
+         code == "media_not_ready";  // someone can load the right media
 }
 
 std::string joined(const std::vector<std::string>& v) {
@@ -217,6 +218,9 @@ asio::awaitable<bool> PrintQueue::send(Worker& w, PrintJob job) {
         caps->formats.end())
       return make_error("format_unsupported",
                         "the printer does not take " + std::string(format_name(document->format)));
+    // Media and resolution, where the printer reports them: a label on the wrong stock or at the
+    // wrong size is garbage, not a print.
+    if (auto fits = check_fits(*caps, *document); !fits) return fits.error();
     return backend->submit(*document, "storeedge-job-" + id);
   };
   auto result = co_await on_pool<Result<std::string>>(std::move(submit));

@@ -155,7 +155,7 @@ Result<Document> render_return_slip(const ReturnSlipInput& in, escpos::Paper pap
   w.line("X" + std::string(width - 1, '_'));
   w.line("Customer signature");
   w.cut();
-  return Document{DocumentFormat::escpos, w.take(), "", 1};
+  return Document{DocumentFormat::escpos, w.take(), "", 1, 0};
 }
 
 }  // namespace storeedge::printer

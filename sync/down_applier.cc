@@ -326,7 +326,8 @@ Result<void> store_config(Connection& db, const json::object& b) {
   return {};
 }
 
-Result<void> label(Connection& db, const json::object& b, bool ok, std::string_view now) {
+Result<void> label(Connection& db, const json::object& b, bool ok, std::string_view now,
+                   const DownHooks& hooks) {
   const std::string id = str(b, "allocation");
   auto state = allocation_state(db, id);
   if (!state) return state.error();
@@ -338,6 +339,9 @@ Result<void> label(Connection& db, const json::object& b, bool ok, std::string_v
             " VALUES ('shipping_label', ?1, ?2, ?3)",
             [&](store::Statement& s) { s.bind(1, id).bind(2, str(b, "package")).bind(3, now); });
     if (!job) return job;
+  } else if (hooks.label_failed) {
+    // No carrier label: the store prints its own GS1 logistic label (the daemon's hook).
+    if (auto own = hooks.label_failed(db, id, str(b, "package"), now); !own) return own;
   }
   return run(
       db,
@@ -410,7 +414,7 @@ Result<void> snapshot_end(Connection& db, const json::object& b, const DownPosit
 }
 
 Result<void> apply_effect(Connection& db, const Envelope& m, const DownPosition& pos,
-                          std::string_view now) {
+                          std::string_view now, const DownHooks& hooks) {
   const json::object& b = m.body;
   const std::string& t = m.type;
   if (t == "snapshot.begin") {
@@ -425,8 +429,8 @@ Result<void> apply_effect(Connection& db, const Envelope& m, const DownPosition&
   if (t == "allocation.amended") return amended(db, b, now);
   if (t == "allocation.cancelled") return cancelled(db, b, now);
   if (t == "returnable_orders") return returnable(db, b, now);
-  if (t == "label.created") return label(db, b, true, now);
-  if (t == "label.failed") return label(db, b, false, now);
+  if (t == "label.created") return label(db, b, true, now, hooks);
+  if (t == "label.failed") return label(db, b, false, now, hooks);
   return make_error("internal", "no effect for sequenced type " + t);
 }
 
@@ -466,7 +470,7 @@ Result<DownPosition> load_down_position(Connection& db) {
 }
 
 Result<Outcome> apply_down(Connection& db, const Envelope& m, std::string_view payload,
-                           std::string_view now) {
+                           std::string_view now, const DownHooks& hooks) {
   auto pos = load_down_position(db);
   if (!pos) return pos.error();
   const Cited cited{m.epoch, m.id, m.type, m.seq};
@@ -484,7 +488,7 @@ Result<Outcome> apply_down(Connection& db, const Envelope& m, std::string_view p
 
   Outcome out{Disposition::applied, std::nullopt, true, cited};
   if (auto r = db.exec("SAVEPOINT effect"); !r) return r.error();
-  if (auto r = apply_effect(db, m, *pos, now); !r) {
+  if (auto r = apply_effect(db, m, *pos, now, hooks); !r) {
     // Only the applier's own refusals quarantine a message; any other failure (busy, a
     // constraint, a bug) fails the transaction, so the message is not lost but applied later.
     static const std::set<std::string> refusals = {"unknown_allocation", "illegal_transition",

@@ -5,6 +5,7 @@
 // transaction the caller owns.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -45,9 +46,22 @@ struct Outcome {
   Cited cited;
 };
 
+// What the store does beyond its replica when some messages arrive, in the message's
+// transaction. The daemon sets them (it alone joins sync/ with printing); empty ones do nothing.
+// A hook's error fails the transaction, so the message is applied again later: hooks return
+// errors only for failures of the store, never for a refusal.
+struct DownHooks {
+  // label.failed for a package: the daemon prints the store's own GS1 label instead
+  // (printer/sscc.h, docs/printing.md "Our own shipping label").
+  std::function<Result<void>(store::Connection&, const std::string& allocation,
+                             const std::string& package, std::string_view now)>
+      label_failed;
+};
+
 // A sequenced message that passed contract validation.
 [[nodiscard]] Result<Outcome> apply_down(store::Connection& db, const Envelope& m,
-                                         std::string_view payload, std::string_view now);
+                                         std::string_view payload, std::string_view now,
+                                         const DownHooks& hooks = {});
 
 // A payload that failed validation (`why` holds the nack code). If it names the next seq of
 // the current epoch it is quarantined and the position advances; otherwise it is quarantined

@@ -128,7 +128,7 @@ void SyncEngine::apply_next_batch() {
   const std::string at = now();
   const std::string store = store_;
   writes_.submit(
-      [batch, at, store](store::Connection& db) -> Result<void> {
+      [batch, at, store, hooks = hooks_](store::Connection& db) -> Result<void> {
         batch->outcomes.clear();
         batch->controls.clear();
         batch->outbox_grew = false;
@@ -161,7 +161,7 @@ void SyncEngine::apply_next_batch() {
             batch->controls.emplace_back(m->type, m->body);
             continue;
           }
-          auto out = apply_down(db, *m, payload, at);
+          auto out = apply_down(db, *m, payload, at, hooks);
           if (!out) return out.error();
           batch->outcomes.push_back(*out);
         }

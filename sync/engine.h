@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/config.h"
 #include "store/write_queue.h"
+#include "sync/down_applier.h"
 #include "sync/mqtt_link.h"
 #include "sync/outbox.h"
 
@@ -45,6 +46,8 @@ class SyncEngine {
   void kick();
   // Applies the reloadable sync settings (SIGHUP).
   void reconfigure(const Config& config);
+  // What applying the down stream also does (down_applier.h); set before start().
+  void set_down_hooks(DownHooks hooks) { hooks_ = std::move(hooks); }
   // order.lookup: asks the OMS for the orders matching `query` (the contract's {order?,
   // receipt?, email_hash?}). `done` runs on the loop, later (never inside this call), with the
   // orders (possibly none), or the error "unavailable" (offline, or too many lookups waiting) or
@@ -81,6 +84,7 @@ class SyncEngine {
   store::Connection& reader_;
   const Clock& clock_;
   const std::string store_;
+  DownHooks hooks_;
   SyncConfig sync_config_;
   std::chrono::steady_clock::time_point last_prune_{};
   std::chrono::steady_clock::time_point last_stale_warning_{};

@@ -46,6 +46,7 @@ const std::vector<Api::Route>& Api::routes() {
       {verb::delete_, "/api/v1/devices/{id}", Access::session, Role::manager, &Api::delete_device},
       {verb::get, "/api/v1/scans/stream", Access::session, Role::associate, &Api::get_scan_stream},
       {verb::get, "/api/v1/print-jobs", Access::session, Role::associate, &Api::get_print_jobs},
+      {verb::post, "/api/v1/print-jobs", Access::session, Role::associate, &Api::post_print_job},
       {verb::post, "/api/v1/print-jobs/{id}/reprint", Access::session, Role::associate,
        &Api::post_print_job_reprint},
       {verb::post, "/api/v1/print-jobs/{id}/cancel", Access::session, Role::associate,
@@ -160,7 +161,7 @@ Status status_for(const Error& e) {
       c == "not_expired" || c == "bad_image" || c == "image_too_large" || c == "decoder_failed" ||
       c == "decode_timeout" || c == "unknown_line" || c == "quantity_exceeded" ||
       c == "disposition_mismatch" || c == "offline_limit_exceeded" || c == "not_offline" ||
-      c == "bad_order_document")
+      c == "bad_order_document" || c == "not_configured")
     return Status::unprocessable_entity;
   if (c == "locked_out") return Status::too_many_requests;
   if (c == "timeout") return Status::gateway_timeout;

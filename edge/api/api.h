@@ -132,6 +132,7 @@ class Api {
   awaitable<Response> delete_device(Call&);
   awaitable<Response> get_scan_stream(Call&);
   awaitable<Response> get_print_jobs(Call&);
+  awaitable<Response> post_print_job(Call&);
   awaitable<Response> post_print_job_reprint(Call&);
   awaitable<Response> post_print_job_cancel(Call&);
   awaitable<Response> get_audit(Call&);

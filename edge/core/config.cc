@@ -323,17 +323,18 @@ bool printable_utf8(std::string_view s, std::size_t& chars) {
   return true;
 }
 
-// returns.dc_address: 0 (not configured) to 5 lines of 1-40 characters of printable text.
-std::optional<std::string> set_dc_address(const toml::node& n, Config& c) {
+// An address of 0 (not configured) to `max_lines` lines of 1-40 characters of printable text.
+std::optional<std::string> set_address(const toml::node& n, std::size_t max_lines,
+                                       std::vector<std::string>& out) {
   const auto* list = n.as_array();
-  constexpr const char* kShape =
-      "must be a list of 1-5 lines of text of 1-40 characters each (or [] for none)";
-  if (!list || list->size() > 5) return kShape;
+  const std::string shape = "must be a list of 1-" + std::to_string(max_lines) +
+                            " lines of text of 1-40 characters each (or [] for none)";
+  if (!list || list->size() > max_lines) return shape;
   std::vector<std::string> lines;
   for (const auto& item : *list) {
     auto v = item.value<std::string>();
     std::size_t chars = 0;
-    if (!item.is_string() || !v) return kShape;
+    if (!item.is_string() || !v) return shape;
     if (!printable_utf8(*v, chars))
       return "line " + std::to_string(lines.size() + 1) +
              " must be UTF-8 text without control characters";
@@ -342,7 +343,44 @@ std::optional<std::string> set_dc_address(const toml::node& n, Config& c) {
              std::to_string(chars);
     lines.push_back(*v);
   }
-  c.returns.dc_address = std::move(lines);
+  out = std::move(lines);
+  return std::nullopt;
+}
+
+// GS1 Prefixes (the first digits of a company prefix) that are not for SSCCs in the open supply
+// chain: restricted circulation (02, 04, 2), coupons (05, 98, 99).
+bool restricted_gs1_prefix(std::string_view p) {
+  return p.starts_with("02") || p.starts_with("04") || p.starts_with("05") || p.starts_with("2") ||
+         p.starts_with("98") || p.starts_with("99");
+}
+
+std::optional<std::string> set_gs1_company_prefix(const toml::node& n, Config& c) {
+  auto v = n.value<std::string>();
+  if (!n.is_string() || !v) return "must be a string of 7-10 digits";
+  if (v->empty()) {
+    c.shipping.gs1_company_prefix.clear();
+    return std::nullopt;
+  }
+  const bool digits =
+      std::all_of(v->begin(), v->end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+  if (!digits || v->size() < 7 || v->size() > 10)
+    return "must be the store's GS1 Company Prefix: 7-10 digits, not '" + *v + "'";
+  if (restricted_gs1_prefix(*v))
+    return "'" + *v +
+           "' starts with a GS1 Prefix for restricted circulation or coupons (02, 04, 05, 2, "
+           "98, 99), not a company prefix";
+  c.shipping.gs1_company_prefix = *v;
+  return std::nullopt;
+}
+
+std::optional<std::string> set_sscc_serial(const toml::node& n, Config& c, bool last) {
+  auto v = n.value<std::int64_t>();
+  if (!n.is_integer() || !v || *v < 0 || *v > 999'999'999)
+    return "must be a whole number from 0 to 999999999";
+  if (last)
+    c.shipping.sscc_serial_last = *v;
+  else
+    c.shipping.sscc_serial_first = *v;
   return std::nullopt;
 }
 
@@ -388,7 +426,19 @@ const std::map<std::string, KeySpec>& key_table() {
        {false, int_key(&Config::devices, &DevicesConfig::queue_limit, 1, 10'000)}},
       {"devices.scanner", {false, set_scanners}},
       {"printers.printer", {false, set_printers}},
-      {"returns.dc_address", {false, set_dc_address}},
+      {"returns.dc_address",
+       {false,
+        [](const toml::node& n, Config& c) { return set_address(n, 5, c.returns.dc_address); }}},
+      {"shipping.gs1_company_prefix", {false, set_gs1_company_prefix}},
+      {"shipping.sscc_extension_digit",
+       {false, int_key(&Config::shipping, &ShippingConfig::sscc_extension_digit, 0, 9)}},
+      {"shipping.sscc_serial_first",
+       {false, [](const toml::node& n, Config& c) { return set_sscc_serial(n, c, false); }}},
+      {"shipping.sscc_serial_last",
+       {false, [](const toml::node& n, Config& c) { return set_sscc_serial(n, c, true); }}},
+      {"shipping.ship_from",
+       {false,
+        [](const toml::node& n, Config& c) { return set_address(n, 4, c.shipping.ship_from); }}},
       {"http.listen",
        {false,
         [](const toml::node& n, Config& c) -> std::optional<std::string> {
@@ -494,6 +544,21 @@ std::optional<Error> validate(const Config& c) {
     return bad("http.listen",
                "plain HTTP on a non-loopback address needs http.tls_cert and http.tls_key, "
                "or http.allow_plain = true");
+  if (!c.shipping.gs1_company_prefix.empty() || c.shipping.sscc_serial_last) {
+    // The serial reference fills the SSCC's 16 digits after the extension digit and the prefix.
+    const std::size_t digits = 16 - std::max<std::size_t>(c.shipping.gs1_company_prefix.size(), 7);
+    std::int64_t capacity = 1;
+    for (std::size_t i = 0; i < digits; ++i) capacity *= 10;
+    const std::int64_t last = c.shipping.sscc_serial_last.value_or(capacity - 1);
+    if (last >= capacity)
+      return bad("shipping.sscc_serial_last",
+                 "must be below " + std::to_string(capacity) + ": beside a " +
+                     std::to_string(16 - digits) +
+                     "-digit company prefix the serial reference has " + std::to_string(digits) +
+                     " digits");
+    if (c.shipping.sscc_serial_first > last)
+      return bad("shipping.sscc_serial_first", "must not exceed shipping.sscc_serial_last");
+  }
   if (c.database.max_group_size > c.database.write_queue_limit)
     return bad("database.max_group_size", "must not exceed database.write_queue_limit");
   return std::nullopt;

@@ -106,6 +106,22 @@ struct ReturnsConfig {
   std::vector<std::string> dc_address;
 };
 
+// Ship-from-store parcels ([shipping]): what the store's own GS1 logistic label needs when the OMS
+// sends no carrier label. See docs/printing.md, "Our own shipping label".
+struct ShippingConfig {
+  // The store's GS1 Company Prefix, 7-10 digits; "" = not configured (no SSCCs are assigned and
+  // the store's own shipping labels fail saying so).
+  std::string gs1_company_prefix;
+  int sscc_extension_digit = 0;  // 0-9, the SSCC's first digit
+  // The serial references this store may use, inclusive; the last defaults to the largest that
+  // fits beside the prefix (10^(16 - prefix digits) - 1). Stores sharing a prefix get disjoint
+  // ranges.
+  std::int64_t sscc_serial_first = 0;
+  std::optional<std::int64_t> sscc_serial_last;
+  // The ship-from address on the label: 0 (not configured) to 4 lines of 1-40 characters.
+  std::vector<std::string> ship_from;
+};
+
 struct DatabaseConfig {
   std::uint32_t write_queue_limit = 10'000;
   std::uint32_t max_group_size = 1'000;
@@ -123,6 +139,7 @@ struct Config {
   DevicesConfig devices;
   PrintingConfig printing;
   ReturnsConfig returns;
+  ShippingConfig shipping;
   log::Level log_level = log::Level::info;
   HttpConfig http;
   AuthConfig auth;

@@ -6,6 +6,7 @@
 #include "api/idempotency.h"
 #include "core/log.h"
 #include "core/systemd.h"
+#include "printer/sscc.h"
 #include "store/state_dir.h"
 
 namespace storeedge::daemon {
@@ -67,6 +68,15 @@ int Daemon::run() {
     return 1;
   }
   sync_ = std::make_unique<sync::SyncEngine>(ioc_, *writes_, *reader_, clock_, config_);
+  // The OMS could not make a package's carrier label: the store prints its own GS1 logistic
+  // label, its job made in the same transaction as the label.failed (docs/printing.md).
+  sync_->set_down_hooks({[shipping = config_.shipping](
+                             store::Connection& db, const std::string& allocation,
+                             const std::string& package, std::string_view at) -> Result<void> {
+    auto job = printer::own_label_after_oms_failure(db, shipping, allocation, package, at);
+    if (!job) return job.error();
+    return {};
+  }});
   // Scan numbers start from the clock, so they keep growing across restarts (a browser's
   // Last-Event-ID from before a restart then asks for nothing that was not sent).
   const auto epoch_ms =

@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include "daemon/return_documents.h"
+#include "daemon/shipping_documents.h"
 #include "printer/label_kinds.h"
 #include "printer/label_render.h"
 
@@ -63,8 +64,9 @@ Result<Rendering> bag_label(store::Connection& db, const printer::PrintJob& job,
   });
 }
 
+// The OMS's label when one arrived (its carrier knows it), the store's own GS1 label otherwise.
 Result<Rendering> shipping_label(store::Connection& db, const printer::PrintJob& job,
-                                 const PrinterConfig& p) {
+                                 const PrinterConfig& p, const ShippingConfig& shipping) {
   std::optional<std::string> format, data;
   bool found = false;
   auto r = store::each_row(
@@ -78,9 +80,7 @@ Result<Rendering> shipping_label(store::Connection& db, const printer::PrintJob&
         data = st.column_optional(1);
       });
   if (!r) return r.error();
-  if (!found || !format || !data)
-    return make_error("no_data", "no label from the OMS for " + job.allocation_id.value_or("?") +
-                                     " package " + job.package.value_or("?"));
+  if (!found || !format || !data) return own_shipping_label(db, job, p, shipping);
   auto bytes = from_base64(*data);
   if (!bytes) return bytes.error();
   const DocumentFormat oms = *format == "pdf" ? DocumentFormat::pdf : DocumentFormat::zpl;
@@ -91,15 +91,18 @@ Result<Rendering> shipping_label(store::Connection& db, const printer::PrintJob&
 
 }  // namespace
 
-printer::Renderer make_job_renderer(std::string store_name, std::vector<std::string> dc_address) {
-  return [store_name, dc_address](store::Connection& db, const printer::PrintJob& job,
-                                  const PrinterConfig& p) -> Result<Rendering> {
+printer::Renderer make_job_renderer(std::string store_name, std::vector<std::string> dc_address,
+                                    ShippingConfig shipping) {
+  return [store_name, dc_address, shipping](store::Connection& db, const printer::PrintJob& job,
+                                            const PrinterConfig& p) -> Result<Rendering> {
     if (p.format == "escpos" && job.kind != "return_slip")
       return make_error(
           "format_mismatch",
           "printer " + p.name + " is an escpos receipt printer; it prints no " + job.kind);
     if (job.kind == "bag_label") return bag_label(db, job, p, store_name);
-    if (job.kind == "shipping_label") return shipping_label(db, job, p);
+    if (job.kind == "shipping_label") return shipping_label(db, job, p, shipping);
+    if (job.kind == "packing_slip") return packing_slip(db, job, p);
+    if (job.kind == "bin_label") return bin_label(db, job, p);
     if (job.kind == "return_label") return return_label(db, job, p, store_name, dc_address);
     if (job.kind == "return_slip") return return_slip(db, job, p, store_name);
     return make_error("no_data", "the store makes no " + job.kind + " jobs from its rows yet");

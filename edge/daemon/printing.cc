@@ -34,7 +34,7 @@ Printing::Printing(boost::asio::io_context& ioc, store::WriteQueue& writes,
     : pool_(std::clamp<std::size_t>(config.printing.printers.size(), 1, 4), 64),
       queue_(std::make_unique<printer::PrintQueue>(
           ioc, writes, reader, pool_, clock, printers_of(config),
-          make_job_renderer(config.store, config.returns.dc_address))) {}
+          make_job_renderer(config.store, config.returns.dc_address, config.shipping))) {}
 
 Printing::~Printing() {
   stop();

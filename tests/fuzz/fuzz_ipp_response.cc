@@ -1,7 +1,8 @@
 // Fuzz target: IPP responses from a print server or a printer (printer/ipp_attributes.h). The
 // bytes are read as an IPP message by libcups; whatever parses is mapped to capabilities and a
 // job status. Nothing may crash; no format or resolution is listed twice, no resolution is
-// below 1 dpi, "none" never survives as a reason and the printer state is one of three words.
+// below 1 dpi, checking a label against the capabilities answers, "none" never survives as a reason
+// and the printer state is one of three words.
 #include <cups/ipp.h>
 
 #include <algorithm>
@@ -46,9 +47,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   ippReadIO(&in, read_input, 1, nullptr, ipp);
 
   const PrinterCapabilities caps = printer_capabilities_from_ipp(ipp);
-  if (has_duplicates(caps.formats) || has_duplicates(caps.resolutions_dpi)) std::abort();
+  if (has_duplicates(caps.formats) || has_duplicates(caps.resolutions_dpi) ||
+      has_duplicates(caps.raster_resolutions_dpi))
+    std::abort();
   for (int dpi : caps.resolutions_dpi)
     if (dpi < 1) std::abort();
+  for (int dpi : caps.raster_resolutions_dpi)
+    if (dpi < 1) std::abort();
+  // Whatever the printer said, checking a document against it answers (never crashes).
+  Document label{DocumentFormat::zpl, "^XA^XZ", "oe_4x6-label_4x6in", 1, 203};
+  (void)check_fits(caps, label);
   if (caps.state != "idle" && caps.state != "processing" && caps.state != "stopped") std::abort();
   if (has_none(caps.state_reasons)) std::abort();
   (void)is_raw_cups_queue(ipp);

@@ -299,6 +299,75 @@ TEST(IppBackend, UnsupportedFormatIsRefused) {
   EXPECT_TRUE(printer.spooled_files().empty());
 }
 
+// A label printer that says what it is: 203 dpi, 4x6 and 4x4 in labels, the 4x6 roll loaded.
+IppPrinter::Options label_printer() {
+  IppPrinter::Options options;
+  options.formats = "application/vnd.zebra-zpl,application/pdf";
+  options.attributes = {"ATTR keyword media-supported oe_4x6-label_4x6in,oe_4x4-label_4x4in",
+                        "ATTR keyword media-ready oe_4x6-label_4x6in",
+                        "ATTR resolution printer-resolution-supported 203dpi"};
+  return options;
+}
+
+Document label(int dpi, std::string media) {
+  Document doc = document(DocumentFormat::zpl, kZpl);
+  doc.dpi = dpi;
+  doc.media = std::move(media);
+  return doc;
+}
+
+TEST(IppBackend, MediaAndResolutionAreReadAndCheckedBeforeAJobIsSent) {
+  IppPrinter printer(label_printer());
+  auto backend = make_ipp_backend(printer.uri());
+  auto caps = backend->capabilities();
+  ASSERT_TRUE(caps) << caps.error().message << printer.log();
+  EXPECT_EQ(caps->media, (std::vector<std::string>{"oe_4x6-label_4x6in", "oe_4x4-label_4x4in"}));
+  EXPECT_EQ(caps->media_ready, std::vector<std::string>{"oe_4x6-label_4x6in"});
+  EXPECT_EQ(caps->resolutions_dpi, std::vector<int>{203});
+
+  // A label rendered for a 300-dpi printer would print one and a half times too large.
+  auto wrong_dpi = backend->submit(label(300, "oe_4x6-label_4x6in"), "300 dpi");
+  ASSERT_FALSE(wrong_dpi);
+  EXPECT_EQ(wrong_dpi.error().code, "resolution_unsupported") << wrong_dpi.error().message;
+  EXPECT_NE(wrong_dpi.error().message.find("made for 300 dpi; the printer prints at 203 dpi"),
+            std::string::npos)
+      << wrong_dpi.error().message;
+  auto wrong_media = backend->submit(label(203, "na_letter_8.5x11in"), "letter");
+  ASSERT_FALSE(wrong_media);
+  EXPECT_EQ(wrong_media.error().code, "media_unsupported") << wrong_media.error().message;
+  auto not_loaded = backend->submit(label(203, "oe_4x4-label_4x4in"), "4x4");
+  ASSERT_FALSE(not_loaded);
+  EXPECT_EQ(not_loaded.error().code, "media_not_ready") << not_loaded.error().message;
+  EXPECT_TRUE(printer.spooled_files().empty());
+
+  auto job = backend->submit(label(203, "oe_4x6-label_4x6in"), "fits");
+  ASSERT_TRUE(job) << job.error().message << printer.log();
+  auto status = wait_for_final(*backend, *job);
+  ASSERT_TRUE(status) << status.error().message;
+  EXPECT_EQ(status->state, JobState::completed) << status->message << printer.log();
+  auto files = printer.spooled_files();
+  ASSERT_EQ(files.size(), 1u) << printer.log();
+  EXPECT_EQ(testing::read_file(files.front()), kZpl);
+}
+
+TEST(CupsBackend, ARawQueueReportsNoMediaOrResolutionAndIsNotCheckedForThem) {
+  // CUPS lists defaults for a raw queue that say nothing about the printer behind it, and a
+  // printer on a raw port cannot be asked: a ZPL label goes through whatever its dpi and media.
+  CupsServer cups;
+  ByteSink printer;
+  cups.add_raw_queue("zebra1", socket_uri(printer.port()));
+  auto backend = make_cups_backend("zebra1", cups.server());
+  auto caps = backend->capabilities();
+  ASSERT_TRUE(caps) << caps.error().message;
+  EXPECT_TRUE(caps->media.empty());
+  EXPECT_TRUE(caps->media_ready.empty());
+  EXPECT_TRUE(caps->resolutions_dpi.empty());
+  auto job = backend->submit(label(300, "oe_4x6-label_4x6in"), "300 dpi");
+  ASSERT_TRUE(job) << job.error().message;
+  ASSERT_TRUE(printer.wait_for_jobs(1, 30s)) << cups.log();
+  EXPECT_EQ(printer.jobs().front(), kZpl);
+}
+
 TEST(IppBackend, NoPrinterIsOffline) {
   auto backend = make_ipp_backend(
       "ipp://localhost:" + std::to_string(testing::free_port()) + "/ipp/print", 2s);
@@ -320,6 +389,9 @@ TEST(RawBackend, ListenerGetsTheBytes) {
   auto caps = backend->capabilities();
   ASSERT_TRUE(caps) << caps.error().message;
   EXPECT_EQ(caps->formats, std::vector<DocumentFormat>{DocumentFormat::zpl});
+  // A port cannot tell its media or resolution: nothing to check them against.
+  EXPECT_TRUE(caps->media.empty());
+  EXPECT_TRUE(caps->resolutions_dpi.empty());
 
   auto job = backend->submit(document(DocumentFormat::zpl, kZpl), "label");
   ASSERT_TRUE(job) << job.error().message;

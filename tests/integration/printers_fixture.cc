@@ -234,6 +234,16 @@ IppPrinter::IppPrinter(Options options) : port_(free_port()) {
                                    dir_.file("spool"),
                                    "-f",
                                    options.formats};
+  if (!options.attributes.empty()) {
+    // The printer from an attribute file: ippeveprinter keeps its own defaults beside these, but
+    // answers with ours first, which is what a client reads.
+    std::string conf = "ATTR mimeMediaType document-format-supported " + options.formats + "\n";
+    for (const auto& line : options.attributes) conf += line + "\n";
+    write_file(dir_.file("printer.conf"), conf);
+    argv.resize(argv.size() - 2);
+    argv.push_back("-a");
+    argv.push_back(dir_.file("printer.conf"));
+  }
   if (!options.command.empty()) {
     argv.push_back("-c");
     argv.push_back(options.command);

@@ -73,8 +73,8 @@ class CupsServer {
   std::unique_ptr<Process> cupsd_;
 };
 
-// ippeveprinter -r off -n localhost -p PORT -k -d SPOOL [-c COMMAND] -f FORMATS NAME, with a
-// private system D-Bus in its temp dir (it will not start without one; a private bus needs no
+// ippeveprinter -r off -n localhost -p PORT -k -d SPOOL [-c COMMAND] -f FORMATS|-a FILE NAME, with
+// a private system D-Bus in its temp dir (it will not start without one; a private bus needs no
 // root and leaves the machine's /run/dbus alone).
 class IppPrinter {
  public:
@@ -82,6 +82,10 @@ class IppPrinter {
     std::string formats = "application/pdf,image/pwg-raster";
     std::string command;  // -c: run for each job (a failing one aborts the job)
     std::string name = "Label1";
+    // Printer attributes as ippeveprinter's attribute file lines ("ATTR keyword media-ready
+    // oe_4x6-label_4x6in"). With any, the printer is made from a file (-a) holding these and
+    // `formats` (ippeveprinter takes -a or -f, not both).
+    std::vector<std::string> attributes;
   };
   IppPrinter() : IppPrinter(Options{}) {}
   explicit IppPrinter(Options options);

@@ -241,6 +241,53 @@ host = "10.0.0.7"
   EXPECT_TRUE(defaults->returns.dc_address.empty());
 }
 
+TEST(Config, ShippingNumbersOwnLabelsWithinTheStoresRange) {
+  auto c = parse_config_text(R"(
+[shipping]
+gs1_company_prefix = "0614141"
+sscc_extension_digit = 3
+sscc_serial_first = 1000
+sscc_serial_last = 999999999
+ship_from = ["Store 042", "Markt 1", "3011 Rotterdam"]
+)",
+                             {});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->shipping.gs1_company_prefix, "0614141");
+  EXPECT_EQ(c->shipping.sscc_extension_digit, 3);
+  EXPECT_EQ(c->shipping.sscc_serial_first, 1000);
+  EXPECT_EQ(c->shipping.sscc_serial_last, 999999999);
+  EXPECT_EQ(c->shipping.ship_from.size(), 3u);
+  EXPECT_TRUE(parse_config_text("[shipping]\ngs1_company_prefix = \"0614141234\"", {}));
+  auto defaults = parse_config_text("", {});
+  ASSERT_TRUE(defaults);
+  EXPECT_TRUE(defaults->shipping.gs1_company_prefix.empty());
+  EXPECT_FALSE(defaults->shipping.sscc_serial_last);
+  const std::pair<std::string, const char*> cases[] = {
+      {"[shipping]\ngs1_company_prefix = \"061414\"", "7-10 digits"},
+      {"[shipping]\ngs1_company_prefix = \"06141412345\"", "7-10 digits"},
+      {"[shipping]\ngs1_company_prefix = \"06141A1\"", "7-10 digits"},
+      {"[shipping]\ngs1_company_prefix = 614141", "7-10 digits"},
+      {"[shipping]\ngs1_company_prefix = \"2012345\"", "restricted circulation"},
+      {"[shipping]\ngs1_company_prefix = \"0412345\"", "restricted circulation"},
+      {"[shipping]\ngs1_company_prefix = \"9912345\"", "coupons"},
+      {"[shipping]\nsscc_extension_digit = 10", "sscc_extension_digit"},
+      {"[shipping]\ngs1_company_prefix = \"0614141234\"\nsscc_serial_last = 1000000",
+       "must be below 1000000"},
+      {"[shipping]\ngs1_company_prefix = \"0614141\"\nsscc_serial_first = 5\n"
+       "sscc_serial_last = 4",
+       "must not exceed shipping.sscc_serial_last"},
+      {"[shipping]\nsscc_serial_first = -1", "0 to 999999999"},
+      {"[shipping]\nship_from = [\"1\", \"2\", \"3\", \"4\", \"5\"]", "1-4 lines"},
+      {"[shipping]\nship_from = [\"" + std::string(41, 'x') + "\"]", "line 1 must have 1-40"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto bad = parse_config_text(text, {});
+    ASSERT_FALSE(bad) << text;
+    EXPECT_EQ(bad.error().code, "config_bad_value") << text;
+    EXPECT_NE(bad.error().message.find(expected), std::string::npos) << bad.error().message;
+  }
+}
+
 TEST(Config, RefusesBadReceiptPrintersAndDcAddresses) {
   const std::string raw_escpos =
       "[[printers.printer]]\nname = \"r\"\nbackend = \"raw\"\nhost = \"h\"\nformat = \"escpos\"\n";

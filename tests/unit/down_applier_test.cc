@@ -50,11 +50,12 @@ class DownApplierTest : public ::testing::Test {
     auto parsed = parse_message(payload, Direction::down, "S042");
     EXPECT_TRUE(parsed) << parsed.error().message;
     EXPECT_TRUE(db_->exec("BEGIN IMMEDIATE"));
-    auto out = apply_down(*db_, *parsed, payload, kNow);
+    auto out = apply_down(*db_, *parsed, payload, kNow, hooks_);
     EXPECT_TRUE(out) << out.error().message;
     EXPECT_TRUE(db_->exec("COMMIT"));
     return *out;
   }
+  DownHooks hooks_;
   std::int64_t count(const std::string& sql) {
     auto st = db_->prepare(sql);
     EXPECT_TRUE(st);
@@ -104,6 +105,43 @@ class DownApplierTest : public ::testing::Test {
   storeedge::testing::TempDir dir_;
   std::unique_ptr<Connection> db_;
 };
+
+TEST_F(DownApplierTest, AFailedLabelCallsTheDaemonsHookInTheMessagesTransaction) {
+  std::vector<std::string> calls;
+  bool fail = false;
+  hooks_.label_failed = [&](Connection& db, const std::string& allocation,
+                            const std::string& package, std::string_view) -> Result<void> {
+    calls.push_back(allocation + "/" + package);
+    if (fail) return make_error("io_error", "disk I/O error");
+    // What the daemon's hook writes commits with the message.
+    return store::run(db, "INSERT INTO store_meta (key, value) VALUES ('hooked', ?1)",
+                      [&](store::Statement& st) { st.bind(1, allocation + "/" + package); });
+  };
+  std::int64_t seq = 0;
+  for (const char* f :
+       {"down.snapshot.begin.json", "down.allocation.created-sfs.json", "down.label.created.json"})
+    apply(example(f), "oms-e1", ++seq);
+  EXPECT_TRUE(calls.empty());  // a label that arrived needs nothing of ours
+  auto failed = example("down.label.failed.json");
+  apply(failed, "oms-e1", ++seq);
+  EXPECT_EQ(calls, std::vector<std::string>{"A-77813/P2"});
+  EXPECT_EQ(text("SELECT value FROM store_meta WHERE key = 'hooked'"), "A-77813/P2");
+
+  // A hook that fails (the store, not a refusal) fails the message: it is applied again later.
+  fail = true;
+  failed["epoch"] = "oms-e1";
+  failed["seq"] = ++seq;
+  const std::string payload = json::serialize(failed);
+  auto parsed = parse_message(payload, Direction::down, "S042");
+  ASSERT_TRUE(parsed);
+  ASSERT_TRUE(db_->exec("BEGIN IMMEDIATE"));
+  auto out = apply_down(*db_, *parsed, payload, kNow, hooks_);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error().code, "io_error");
+  ASSERT_TRUE(db_->exec("ROLLBACK"));
+  EXPECT_EQ(load_down_position(*db_)->applied, seq - 1);
+  EXPECT_EQ(count("SELECT count(*) FROM quarantine"), 0);
+}
 
 TEST_F(DownApplierTest, EveryDownExampleAppliesInOrder) {
   const char* files[] = {"down.snapshot.begin.json",         "down.store.config.json",

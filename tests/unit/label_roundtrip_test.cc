@@ -10,6 +10,7 @@
 #include "label_support.h"
 #include "printer/barcode.h"
 #include "printer/label_render.h"
+#include "printer/sscc.h"
 #include "support/harness.h"
 
 namespace storeedge::printer {
@@ -145,6 +146,35 @@ TEST(LabelPdf, EveryKindThroughPdftoppmDecodesBack) {
     const auto image = rasterise(dir, path, 1);
     EXPECT_EQ(image.width, testing::px(label->width_mm, 300));
     expect_barcodes(c.name + " (pdf)", image, label->pages[0], 300, c.barcodes);
+  }
+}
+
+// The store's own SSCCs (printer/sscc.h), for company prefixes of 7 to 10 digits and the last
+// serial each leaves room for, on the store's own shipping label without a tracking number (the
+// OMS sent none): the GS1-128 and GS1 DataMatrix give back (00) and the check digit is GS1's.
+TEST(LabelOwnSscc, TheStoresSsccDecodesBackFromPng) {
+  for (const std::string prefix : {"0614141", "06141412", "061414123", "0614141234"}) {
+    ShippingConfig config;
+    config.gs1_company_prefix = prefix;
+    config.sscc_extension_digit = 3;
+    auto sscc = compose_sscc(config, sscc_serial_capacity(prefix) - 1);
+    ASSERT_TRUE(sscc) << sscc.error().message;
+    ShippingLabelInput in = testing::sample_shipping();
+    in.sscc = *sscc;
+    in.tracking.clear();
+    in.weight_grams = 0;
+    auto label = make_shipping_label(in);
+    ASSERT_TRUE(label) << label.error().message;
+    for (int dpi : {203, 300}) {
+      SCOPED_TRACE(prefix + " at " + std::to_string(dpi) + " dpi");
+      auto png = render_png(*label, dpi);
+      ASSERT_TRUE(png) << png.error().message;
+      auto image = scanner::load_image(*png);
+      ASSERT_TRUE(image) << image.error().message;
+      expect_barcodes("own shipping label", *image, label->pages[0], dpi,
+                      {{"]d2", "00" + *sscc + "400" + kOrder, {{"00", *sscc}, {"400", kOrder}}},
+                       {"]C1", "00" + *sscc, {{"00", *sscc}}}});
+    }
   }
 }
 

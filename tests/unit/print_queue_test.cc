@@ -26,6 +26,8 @@ struct Script {
   bool online = true;
   bool accepting = true;
   JobState state_after_submit = JobState::completed;
+  std::vector<std::string> media, media_ready;  // what the printer reports; empty: nothing
+  std::vector<int> resolutions_dpi;
   std::vector<std::string> submitted;  // documents' bytes
   std::vector<std::string> cancelled;
   int next_id = 100;
@@ -40,6 +42,9 @@ class ScriptedPrinter final : public PrinterBackend {
     PrinterCapabilities c;
     c.formats = {DocumentFormat::zpl};
     c.accepting = s_.accepting;
+    c.media = s_.media;
+    c.media_ready = s_.media_ready;
+    c.resolutions_dpi = s_.resolutions_dpi;
     return c;
   }
   Result<std::string> submit(const Document& d, const std::string&) override {
@@ -108,8 +113,9 @@ class PrintQueueTest : public ::testing::Test {
       if (job.allocation_id && *job.allocation_id == "BROKEN")
         return make_error("no_data", "allocation BROKEN is not known");
       return std::function<Result<Document>()>([id = job.id] {
-        return Result<Document>(
-            Document{DocumentFormat::zpl, "^XA^FDjob " + std::to_string(id) + "^FS^XZ", "", 1});
+        return Result<Document>(Document{DocumentFormat::zpl,
+                                         "^XA^FDjob " + std::to_string(id) + "^FS^XZ",
+                                         "oe_4x4-label_4x4in", 1, 203});
       });
     };
     PrintQueueOptions o;
@@ -199,6 +205,57 @@ TEST_F(PrintQueueTest, AnOfflinePrinterMakesTheJobWaitAndItIsSentWhenBack) {
   }
   clock_.advance(std::chrono::seconds(1));
   run_until([&] { return job(id).state == "done"; });
+  EXPECT_EQ(submitted(), 1u);
+}
+
+TEST_F(PrintQueueTest, AZplLabelForAnotherResolutionFailsAndIsNotSent) {
+  {
+    std::lock_guard lock(script_.m);
+    script_.resolutions_dpi = {300};
+  }
+  const auto id = add_job("bag_label");
+  start();
+  run_until([&] { return job(id).state == "failed"; });
+  EXPECT_NE(job(id).reason->find("resolution_unsupported: the document is made for 203 dpi; the "
+                                 "printer prints at 300 dpi"),
+            std::string::npos)
+      << *job(id).reason;
+  EXPECT_EQ(submitted(), 0u);
+}
+
+TEST_F(PrintQueueTest, MediaThePrinterLacksFailsAndMediaNotLoadedWaits) {
+  {
+    std::lock_guard lock(script_.m);
+    script_.media = {"oe_4x6-label_4x6in", "oe_4x4-label_4x4in"};
+    script_.media_ready = {"oe_4x6-label_4x6in"};
+    script_.resolutions_dpi = {203};
+  }
+  const auto id = add_job("bag_label");
+  start();
+  run_until([&] { return job(id).state == "waiting"; });
+  EXPECT_NE(job(id).reason->find("load oe_4x4-label_4x4in in the printer"), std::string::npos)
+      << *job(id).reason;
+  EXPECT_EQ(submitted(), 0u);
+  {
+    std::lock_guard lock(script_.m);
+    script_.media_ready = {"oe_4x4-label_4x4in"};  // someone loaded the 4x4 roll
+  }
+  clock_.advance(std::chrono::seconds(3));
+  run_until([&] { return job(id).state == "done"; });
+  EXPECT_EQ(submitted(), 1u);
+
+  {
+    std::lock_guard lock(script_.m);
+    script_.media = {"na_letter_8.5x11in"};
+    script_.media_ready.clear();
+  }
+  const auto other = add_job("bag_label");
+  queue_->wake();
+  run_until([&] { return job(other).state == "failed"; });
+  EXPECT_NE(job(other).reason->find("media_unsupported: the printer has no media "
+                                    "oe_4x4-label_4x4in"),
+            std::string::npos)
+      << *job(other).reason;
   EXPECT_EQ(submitted(), 1u);
 }
 
