@@ -129,14 +129,16 @@ class Broker {
 
 class Store {
  public:
-  Store(const Options& o, const TempDir& dir, const std::string& broker_uri) {
+  Store(const Options& o, const TempDir& dir, const std::string& broker_uri)
+      : http_port_(free_port()) {
     state_dir_ = dir.file("state");
     child_ = std::make_unique<Child>(
         std::vector<std::string>{o.storeedged, "--state-dir", state_dir_, "--http-listen",
-                                 "127.0.0.1:" + std::to_string(free_port()), "--mqtt-uri",
+                                 "127.0.0.1:" + std::to_string(http_port_), "--mqtt-uri",
                                  broker_uri, "--store", kStore},
         dir.file("storeedged.log"));
   }
+  int http_port() const { return http_port_; }
   pid_t pid() const { return child_->pid(); }
   bool alive() { return child_->alive(); }
   std::string log() const { return child_->log(); }
@@ -145,6 +147,7 @@ class Store {
   int stop() { return child_->stop(SIGTERM); }
 
  private:
+  int http_port_;
   std::string state_dir_;
   std::unique_ptr<Child> child_;
 };
@@ -173,6 +176,30 @@ std::pair<long, long> rss_kib(pid_t pid) {
     if (line.rfind("VmHWM:", 0) == 0) hwm = std::stol(line.substr(6));
   }
   return {rss, hwm};
+}
+
+// The value of an unlabelled sample in the store's /metrics (plain HTTP/1.0 on loopback), or -1.
+double metric(int port, const std::string& name) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  std::string response;
+  const std::string request = "GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+          static_cast<ssize_t>(request.size())) {
+    char buf[16384];
+    ssize_t n;
+    while (response.size() < (4u << 20) && (n = recv(fd, buf, sizeof buf, 0)) > 0)
+      response.append(buf, static_cast<std::size_t>(n));
+  }
+  close(fd);
+  const auto at = response.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::atof(response.c_str() + at + name.size() + 2);
 }
 
 // Runs a command, returns its exit status and stdout.
@@ -458,6 +485,7 @@ struct Counter {
 struct BaselineResult {
   double seconds = 0, publish_seconds = 0;
   double broker_cpu = 0;  // mosquitto's CPU seconds during the timed part
+  double bench_cpu = 0;   // this process (publisher and subscriber) meanwhile
   int window = 0;
 };
 BaselineResult run_baseline(const Options& o, const std::string& name, const std::string& topic,
@@ -471,7 +499,7 @@ BaselineResult run_baseline(const Options& o, const std::string& name, const std
                      [&](mqtt::const_message_ptr m) { counter.on_message(std::move(m)); }, {topic});
   auto pub = connect_client(broker.uri(), "bench-publisher", nullptr, {});
   Publisher publisher(*pub.client, pub.receive_maximum);
-  const double broker_cpu0 = cpu_seconds(broker.pid());
+  const double broker_cpu0 = cpu_seconds(broker.pid()), bench_cpu0 = cpu_seconds(getpid());
   const auto t0 = Clock::now();
   BaselineResult r;
   r.window = publisher.window();
@@ -479,6 +507,7 @@ BaselineResult run_baseline(const Options& o, const std::string& name, const std
   wait_until([&] { return counter.done.load(); }, o.timeout, name + ": the subscriber");
   r.seconds = seconds_since(t0, counter.done_at);
   r.broker_cpu = cpu_seconds(broker.pid()) - broker_cpu0;
+  r.bench_cpu = cpu_seconds(getpid()) - bench_cpu0;
   disconnect(pub);
   disconnect(sub);
   return r;
@@ -492,6 +521,8 @@ struct IngestResult {
   long rss_kib = 0, hwm_kib = 0;
   long long applied = 0, quarantined = -1;
   double store_cpu = 0, broker_cpu = 0;  // CPU seconds during the timed part
+  double bench_cpu = 0;                  // this process (the OMS's publisher) meanwhile
+  double commits = -1;                   // the store's write-queue commits meanwhile
   int window = 0;
 };
 
@@ -527,7 +558,9 @@ IngestResult run_ingest_store(const Options& o, const std::vector<std::string>& 
   Publisher publisher(*oms.client, oms.receive_maximum);
   IngestResult r;
   r.window = publisher.window();
+  const double commits0 = metric(store.http_port(), "storeedge_store_commits_total");
   const double store_cpu0 = cpu_seconds(store.pid()), broker_cpu0 = cpu_seconds(broker.pid());
+  const double bench_cpu0 = cpu_seconds(getpid());
   const auto t0 = Clock::now();
   // Polls the store's applied position beside the publisher.
   std::atomic<bool> stop_poll{false};
@@ -557,6 +590,10 @@ IngestResult run_ingest_store(const Options& o, const std::vector<std::string>& 
   if (!store.alive()) throw Failure("storeedged exited:\n" + tail(store.log()));
   r.store_cpu = cpu_seconds(store.pid()) - store_cpu0;
   r.broker_cpu = cpu_seconds(broker.pid()) - broker_cpu0;
+  r.bench_cpu = cpu_seconds(getpid()) - bench_cpu0;
+  if (const double commits = metric(store.http_port(), "storeedge_store_commits_total");
+      commits >= 0 && commits0 >= 0)
+    r.commits = commits - commits0;
   r.ack_seconds = seconds_since(t0, acked_at);
   r.applied_seconds =
       applied_at == Clock::time_point{} ? r.ack_seconds : seconds_since(t0, applied_at);
@@ -922,9 +959,13 @@ int main(int argc, char** argv) {
           "(last PUBACK after %.2f s; publisher window %d)\n",
           total, b.seconds, base_rate, b.publish_seconds, b.window);
       std::printf(
-          "cpu:      storeedged %.2f s and mosquitto %.2f s while timed; baseline's "
-          "mosquitto %.2f s\n",
-          s.store_cpu, s.broker_cpu, b.broker_cpu);
+          "cpu:      storeedged %.2f s (%.0f us a message), mosquitto %.2f s and the bench (the "
+          "OMS) %.2f s while timed; baseline's mosquitto %.2f s and bench %.2f s\n",
+          s.store_cpu, s.store_cpu * 1e6 / total, s.broker_cpu, s.bench_cpu, b.broker_cpu,
+          b.bench_cpu);
+      if (s.commits > 0)
+        std::printf("commits:  %.0f transactions (fsyncs) while timed, %.0f messages each\n",
+                    s.commits, total / s.commits);
       const double ratio = store_rate / base_rate;
       const double rss_mib = static_cast<double>(s.rss_kib) / 1024.0;
       std::printf("ratio store/baseline: %.2f (target >= %.1f: %s)\n", ratio, kTargetRatio,

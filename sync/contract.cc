@@ -149,10 +149,28 @@ Error bad(const std::string& path, std::string_view what) {
   return make_error("bad_body", path + ": " + std::string(what));
 }
 
-std::optional<Error> check_object(const json::object& o, const Schema& s, const std::string& path);
+// Where a value sits in the message ("body.lines[0].sku"), as a chain of frames on the
+// validator's stack: the text is built only for an error, not for every field checked.
+struct Path {
+  const Path* parent = nullptr;
+  std::string_view key;  // a field, or the root's name; empty for an array item
+  std::size_t index = 0;
+  std::string str() const {
+    std::string out = parent ? parent->str() : std::string();
+    if (key.empty()) return out + "[" + std::to_string(index) + "]";
+    if (parent) out += '.';
+    return out.append(key);
+  }
+};
+
+Error bad(const Path& path, std::string_view what) {
+  return bad(path.str(), what);
+}
+
+std::optional<Error> check_object(const json::object& o, const Schema& s, const Path& path);
 
 std::optional<Error> check_scalar(const json::value& v, Kind kind, const Field& f,
-                                  const std::string& path) {
+                                  const Path& path) {
   auto str = v.if_string();
   switch (kind) {
     case Kind::id:
@@ -208,7 +226,7 @@ std::optional<Error> check_scalar(const json::value& v, Kind kind, const Field& 
   }
 }
 
-std::optional<Error> check_field(const json::value& v, const Field& f, const std::string& path) {
+std::optional<Error> check_field(const json::value& v, const Field& f, const Path& path) {
   switch (f.kind) {
     case Kind::object:
       if (!v.is_object()) return bad(path, "must be an object");
@@ -220,7 +238,7 @@ std::optional<Error> check_field(const json::value& v, const Field& f, const std
       if (f.non_empty && a.empty()) return bad(path, "must not be empty");
       if (a.size() > kMaxItems) return bad(path, "has too many items");
       for (std::size_t i = 0; i < a.size(); ++i) {
-        const std::string at = path + "[" + std::to_string(i) + "]";
+        const Path at{&path, {}, i};
         if (f.kind == Kind::objects) {
           if (!a[i].is_object()) return bad(at, "must be an object");
           if (auto e = check_object(a[i].get_object(), *f.schema, at)) return e;
@@ -235,9 +253,9 @@ std::optional<Error> check_field(const json::value& v, const Field& f, const std
   }
 }
 
-std::optional<Error> check_object(const json::object& o, const Schema& s, const std::string& path) {
+std::optional<Error> check_object(const json::object& o, const Schema& s, const Path& path) {
   for (const Field& f : s) {
-    const std::string at = path + "." + std::string(f.name);
+    const Path at{&path, f.name};
     const json::value* v = o.if_contains(f.name);
     if (!v || (v->is_null() && f.nullable)) {
       if (f.required) return bad(at, "is required");
@@ -252,10 +270,10 @@ std::optional<Error> check_object(const json::object& o, const Schema& s, const 
 std::optional<Error> check_unique_lines(const json::object& body, std::string_view key) {
   const json::value* lines = body.if_contains(key);
   if (!lines || !lines->is_array()) return std::nullopt;
-  std::set<std::string> seen;
+  std::set<std::string_view> seen;
   for (const auto& l : lines->get_array()) {
     const auto* line = l.get_object().if_contains("line");
-    if (line && line->is_string() && !seen.insert(std::string(line->get_string())).second)
+    if (line && line->is_string() && !seen.insert(std::string_view(line->get_string())).second)
       return bad("body." + std::string(key),
                  "line '" + std::string(line->get_string()) + "' appears twice");
   }
@@ -487,7 +505,7 @@ bool is_rfc3339_utc(std::string_view s) {
 Result<void> validate_body(Direction direction, std::string_view type, const json::object& body) {
   const TypeSpec* spec = find_type(direction, type);
   if (!spec) return make_error("unknown_type", "type " + std::string(type) + " is not known");
-  if (auto e = check_object(body, *spec->schema, "body")) return *e;
+  if (auto e = check_object(body, *spec->schema, Path{nullptr, "body"})) return *e;
   if (spec->extra)
     if (auto e = spec->extra(body)) return *e;
   return {};

@@ -64,9 +64,10 @@ SyncEngine::SyncEngine(boost::asio::io_context& ioc, store::WriteQueue& writes,
   options.tls_key = config.mqtt.tls_key;
   link_ = std::make_unique<MqttLink>(
       ioc, options,
-      LinkHandlers{[this] { on_connected(); },
-                   [](std::string why) { log::info("sync: disconnected: " + why); },
-                   [this](std::string payload) { on_message(std::move(payload)); }});
+      LinkHandlers{
+          [this] { on_connected(); },
+          [](std::string why) { log::info("sync: disconnected: " + why); },
+          [this](std::vector<std::string> payloads) { on_messages(std::move(payloads)); }});
 }
 
 SyncEngine::~SyncEngine() = default;
@@ -111,9 +112,9 @@ void SyncEngine::on_connected() {
   publish_outbox();
 }
 
-void SyncEngine::on_message(std::string payload) {
-  ++received_;
-  inbound_.push_back(std::move(payload));
+void SyncEngine::on_messages(std::vector<std::string> payloads) {
+  received_ += payloads.size();
+  for (std::string& payload : payloads) inbound_.push_back(std::move(payload));
   if (!applying_) apply_next_batch();
 }
 

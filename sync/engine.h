@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/config.h"
@@ -65,7 +66,7 @@ class SyncEngine {
   };
   void finish_lookup(const std::string& request, Result<boost::json::array> result);
   void on_connected();
-  void on_message(std::string payload);
+  void on_messages(std::vector<std::string> payloads);
   void apply_next_batch();
   void on_batch_done(const std::shared_ptr<Batch>& batch);
   void send_control(const std::string& type, boost::json::object body);

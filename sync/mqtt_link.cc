@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/asio/post.hpp>
 #include <system_error>
+#include <utility>
 
 #include "core/log.h"
 
@@ -57,6 +58,7 @@ MqttLink::MqttLink(asio::io_context& ioc, LinkOptions options, LinkHandlers hand
     : ioc_(ioc),
       options_(std::move(options)),
       handlers_(std::move(handlers)),
+      drain_timer_(ioc),
       reconnect_timer_(ioc),
       backoff_(options_.reconnect, std::random_device{}()) {}
 
@@ -98,11 +100,19 @@ void MqttLink::connect() {
             if (*alive && generation == client_generation_) on_connection_lost(cause);
           });
         });
-    client_->set_message_callback([this, &ioc = ioc_, alive](mqtt::const_message_ptr msg) {
-      asio::post(ioc, [this, alive, payload = msg->get_payload_str()]() mutable {
-        if (*alive && handlers_.message) handlers_.message(std::move(payload));
-      });
-    });
+    client_->set_message_callback(
+        [this, &ioc = ioc_, alive, inbox = inbox_](mqtt::const_message_ptr msg) {
+          bool post = false;
+          {
+            std::lock_guard lock(inbox->mu);
+            inbox->payloads.push_back(msg->get_payload_str());
+            post = !std::exchange(inbox->draining, true);
+          }
+          if (post)
+            asio::post(ioc, [this, alive] {
+              if (*alive) drain_inbox();
+            });
+        });
     mqtt::will_options will(options_.will_topic, options_.will_payload, 1, true);
     auto builder = mqtt::connect_options_builder()
                        .mqtt_version(protocol_ == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1)
@@ -135,6 +145,25 @@ void MqttLink::connect() {
     connecting_ = false;
     schedule_reconnect(e.what());
   }
+}
+
+// On the loop: hands every message that arrived since the last drain to the handler, in order,
+// and looks again after kDrainInterval; a look that finds none ends the draining (Inbox).
+void MqttLink::drain_inbox() {
+  std::vector<std::string> payloads;
+  {
+    std::lock_guard lock(inbox_->mu);
+    payloads.swap(inbox_->payloads);
+    if (payloads.empty()) {
+      inbox_->draining = false;
+      return;
+    }
+  }
+  drain_timer_.expires_after(kDrainInterval);
+  drain_timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
+    if (!ec && *alive) drain_inbox();
+  });
+  if (handlers_.messages) handlers_.messages(std::move(payloads));
 }
 
 void MqttLink::on_connect_result(bool ok, int code, const std::string& why, int receive_maximum) {
@@ -243,6 +272,7 @@ void MqttLink::on_client_retired() {
 void MqttLink::stop() {
   stopped_ = true;
   reconnect_timer_.cancel();
+  drain_timer_.cancel();  // what arrives from now on is not wanted
   if (client_ && connected_) {
     // What still waits (the caller's offline status, when acks took the room the engine keeps
     // free) goes to Paho now: no PUBACK reaches the loop while it waits for the disconnect

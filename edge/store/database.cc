@@ -168,11 +168,11 @@ Result<void> Connection::exec(std::string_view sql) {
 }
 
 Result<Statement*> Connection::prepare(std::string_view sql) {
-  std::string key(sql);
-  if (auto it = cache_.find(key); it != cache_.end()) {
+  if (auto it = cache_.find(sql); it != cache_.end()) {
     it->second->reset();
     return it->second.get();
   }
+  std::string key(sql);
   sqlite3_stmt* stmt = nullptr;
   int rc = sqlite3_prepare_v3(db_, key.c_str(), static_cast<int>(key.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);

@@ -76,8 +76,16 @@ class Connection {
  private:
   explicit Connection(sqlite3* db) : db_(db) {}
   void close();
+  // Looked up by the caller's string_view: no copy of the SQL text for a statement already
+  // prepared (a dozen per applied message).
+  struct SqlHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sql) const {
+      return std::hash<std::string_view>{}(sql);
+    }
+  };
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> cache_;
 };
 
 // Prepares `sql`, binds with `bind` and steps to completion: for statements without rows.

@@ -223,6 +223,28 @@ TEST_F(DownApplierTest, RefusedMessagesAreQuarantinedAndTheStreamMovesOn) {
   EXPECT_EQ(count("SELECT count(*) FROM allocations"), 1);
 }
 
+// A refusal after part of the effect was written (line 1 cancelled, then line 2 refused) rolls
+// back that part: the types that can be refused keep their own savepoint.
+TEST_F(DownApplierTest, ARefusalLeavesNothingOfItsEffect) {
+  provision({allocation("A-1")});
+  auto partial = cancel("A-1", false);
+  partial["body"].as_object()["lines"] =
+      json::array{json::object{{"line", "1"}, {"qty", 1}}, json::object{{"line", "2"}, {"qty", 5}}};
+  auto out = apply(partial, "oms-e1", 4);
+  EXPECT_EQ(out.disposition, Disposition::quarantined);
+  EXPECT_EQ(out.refusal->code, "illegal_transition");
+  EXPECT_EQ(load_down_position(*db_)->applied, 4);
+  EXPECT_EQ(count("SELECT sum(cancelled_qty) FROM allocation_lines WHERE allocation_id = 'A-1'"),
+            0);
+  EXPECT_EQ(text("SELECT state FROM allocations WHERE allocation_id = 'A-1'"), "open");
+  EXPECT_TRUE(outbox().empty());
+  // The same cancellation within what the lines have left applies.
+  partial["body"].as_object()["lines"].as_array()[1].as_object()["qty"] = 1;
+  EXPECT_EQ(apply(partial, "oms-e1", 5).disposition, Disposition::applied);
+  EXPECT_EQ(count("SELECT sum(cancelled_qty) FROM allocation_lines WHERE allocation_id = 'A-1'"),
+            2);
+}
+
 TEST_F(DownApplierTest, ConflictRulesOfSection6) {
   provision({allocation("A-1"), allocation("A-2"), allocation("A-3"), allocation("A-4")});
   std::int64_t seq = 7;  // the snapshot took 1..6
