@@ -73,5 +73,7 @@ std::pair<int, std::string> run_command(const std::vector<std::string>& argv,
 
 // A loopback TCP port nothing listens on right now.
 int free_port();
+// Whether something accepts connections on the loopback port (a server started by a bench).
+bool port_accepts(int port);
 
 }  // namespace storeedge::bench

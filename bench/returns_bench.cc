@@ -224,18 +224,6 @@ std::vector<Terminal> provision(const Options& o, const std::string& state_dir) 
 // ---------------------------------------------------------------------------------------------
 // The OMS: a mosquitto, and a client that acknowledges the store's up stream every 100 ms.
 
-bool port_accepts(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return ok;
-}
-
 class Oms {
  public:
   explicit Oms(const std::string& uri)

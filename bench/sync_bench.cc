@@ -46,6 +46,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_http.h"
+#include "bench/bench_store.h"
 #include "bench/bench_support.h"
 #include "sync/contract.h"
 
@@ -76,18 +78,6 @@ constexpr const char* kUsage =
     "                  wall-clock time the broker was started again\n"
     "  storeedged and storeedgectl default to ../edge/ next to this binary, mosquitto to\n"
     "  /usr/sbin/mosquitto (or the first one on PATH)\n";
-
-bool port_accepts(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<std::uint16_t>(port));
-  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return ok;
-}
 
 struct Options {
   std::string phase = "all";
@@ -151,20 +141,6 @@ class Store {
   std::string state_dir_;
   std::unique_ptr<Child> child_;
 };
-
-// CPU seconds (user + system) a process has used so far.
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::istringstream fields(stat.substr(close + 2));
-  std::string f;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> f; ++i)
-    if (i == 14 || i == 15) ticks += std::stod(f);
-  return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
 // VmRSS / VmHWM of a process in KiB.
 std::pair<long, long> rss_kib(pid_t pid) {
@@ -275,13 +251,6 @@ class DbReader {
 
 // ---------------------------------------------------------------------------------------------
 // The down stream.
-
-std::string gtin_with_check(const std::string& body) {
-  int sum = 0;
-  for (std::size_t i = 0; i < body.size(); ++i)
-    sum += (body[body.size() - 1 - i] - '0') * (i % 2 == 0 ? 3 : 1);
-  return body + std::to_string((10 - sum % 10) % 10);
-}
 
 std::string envelope(const std::string& type, const std::string& epoch, std::int64_t seq,
                      json::object body) {
