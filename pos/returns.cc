@@ -11,6 +11,7 @@
 #include "pos/eligibility.h"
 #include "pos/policy.h"
 #include "printer/print_jobs.h"
+#include "printer/return_slip.h"
 #include "sync/outbox.h"
 
 namespace storeedge::pos {
@@ -31,13 +32,6 @@ bool one_of(const std::string_view (&set)[N], std::string_view s) {
   for (auto v : set)
     if (v == s) return true;
   return false;
-}
-
-std::string money_text(std::int64_t minor, const std::string& currency) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%lld.%02lld %s", static_cast<long long>(minor / 100),
-                static_cast<long long>(minor % 100), currency.c_str());
-  return buf;
 }
 
 // The next return number of this database: R-{store}-0001, R-{store}-0002, …
@@ -183,23 +177,21 @@ std::string breaches_text(const std::vector<std::string>& breaches) {
   return s;
 }
 
-Result<void> check_offline_limit(Connection& db, const Assessed& a) {
-  auto policy = load_policy(db);
-  if (!policy) return policy.error();
-  if (!policy->offline_limit)
+Result<void> check_offline_limit(const ReturnPolicy& policy, const Assessed& a) {
+  if (!policy.offline_limit)
     return domain_error("offline_limit_exceeded",
                         "the OMS has set no offline return limit for this store, so no return "
                         "is taken while it is unreachable");
-  const Money& limit = *policy->offline_limit;
+  const Money& limit = *policy.offline_limit;
   if (limit.currency != a.currency)
     return domain_error("offline_limit_exceeded",
                         "the offline return limit is in " + limit.currency + ", this order in " +
                             a.currency + "; take the return when the OMS is reachable");
   if (a.refund > limit.amount)
     return domain_error("offline_limit_exceeded",
-                        "a refund of " + money_text(a.refund, a.currency) +
+                        "a refund of " + printer::format_money(a.refund, a.currency) +
                             " is over the offline limit of " +
-                            money_text(limit.amount, limit.currency) +
+                            printer::format_money(limit.amount, limit.currency) +
                             "; take the return when the OMS is reachable");
   return {};
 }
@@ -375,7 +367,7 @@ Result<ReturnRecord> record_return(Connection& db, const ReturnRequest& req,
     return domain_error("override_required",
                         "a manager override is needed: " + breaches_text(assessed->breaches));
   if (!ctx.online)
-    if (auto r = check_offline_limit(db, *assessed); !r) return r.error();
+    if (auto r = check_offline_limit(*policy, *assessed); !r) return r.error();
 
   ReturnRecord rec;
   auto id = next_return_id(db, ctx.store);

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "pos/returns.h"
+#include "printer/return_slip.h"
 
 namespace storeedge::ctl {
 
@@ -11,11 +12,6 @@ namespace {
 
 std::string opt(const std::optional<std::string>& s) {
   return s ? *s : "-";
-}
-
-std::string money(std::int64_t minor, const std::string& currency) {
-  return std::to_string(minor / 100) + "." + (minor % 100 < 10 ? "0" : "") +
-         std::to_string(minor % 100) + " " + currency;
 }
 
 int fail(const Error& e) {
@@ -29,10 +25,10 @@ void show(const pos::ReturnRecord& r, std::ostream& out) {
       << "at         " << r.created_at << " by " << r.user_id << " on " << opt(r.device_id)
       << (r.station ? " at " + *r.station : "") << "\n"
       << "offline    " << (r.offline ? "yes" : "no") << "\n"
-      << "refund     " << money(r.refund, r.currency) << "\n";
+      << "refund     " << printer::format_money(r.refund, r.currency) << "\n";
   for (const auto& t : r.tenders)
     out << "  tender   " << t.tender << " " << t.method << (t.last4.empty() ? "" : " *" + t.last4)
-        << " " << money(t.amount, r.currency) << "\n";
+        << " " << printer::format_money(t.amount, r.currency) << "\n";
   for (const auto& b : r.breaches) out << "breach     " << b << "\n";
   if (r.override_by)
     out << "override   " << *r.override_by << " (" << opt(r.override_reason) << ")\n";
@@ -41,9 +37,9 @@ void show(const pos::ReturnRecord& r, std::ostream& out) {
         << " " << opt(r.review_note) << "\n";
   out << "LINE\tSKU\tQTY\tREFUND\tREASON\tCONDITION\tDISPOSITION\tDESCRIPTION\n";
   for (const auto& l : r.lines)
-    out << l.line << "\t" << l.sku << "\t" << l.qty << "\t" << money(l.refund, r.currency) << "\t"
-        << l.reason << "\t" << l.condition << "\t" << l.disposition << "\t" << l.description
-        << "\n";
+    out << l.line << "\t" << l.sku << "\t" << l.qty << "\t"
+        << printer::format_money(l.refund, r.currency) << "\t" << l.reason << "\t" << l.condition
+        << "\t" << l.disposition << "\t" << l.description << "\n";
 }
 
 }  // namespace
@@ -92,7 +88,7 @@ int run_returns(const std::vector<std::string>& words,
   out << "RETURN\tORDER\tAT\tBY\tREFUND\tOFFLINE\tREVIEW\tOVERRIDE\n";
   for (const auto& r : *rows)
     out << r.return_id << "\t" << r.order << "\t" << r.created_at << "\t" << r.user_id << "\t"
-        << money(r.refund, r.currency) << "\t" << (r.offline ? "yes" : "no") << "\t"
+        << printer::format_money(r.refund, r.currency) << "\t" << (r.offline ? "yes" : "no") << "\t"
         << opt(r.review) << "\t" << opt(r.override_by) << "\n";
   return 0;
 }
