@@ -512,14 +512,14 @@ Result<void> validate_body(Direction direction, std::string_view type, const jso
 }
 
 Result<Envelope> parse_message(std::string_view payload, Direction direction,
-                               std::string_view expected_store) {
+                               std::string_view expected_store, json::storage_ptr storage) {
   if (payload.size() > kMaxPayloadBytes)
     return make_error("too_large",
                       "payload of " + std::to_string(payload.size()) + " bytes exceeds 256 KiB");
   json::parse_options opts;
   opts.max_depth = 32;
   boost::system::error_code ec;
-  json::value v = json::parse(payload, ec, {}, opts);
+  json::value v = json::parse(payload, ec, std::move(storage), opts);
   if (ec) return make_error("bad_json", "payload is not JSON: " + ec.message());
   if (!v.is_object()) return make_error("bad_json", "payload is not a JSON object");
   json::object& o = v.get_object();
@@ -530,7 +530,7 @@ Result<Envelope> parse_message(std::string_view payload, Direction direction,
     return envelope_error("v: must be an integer");
   if (version->to_number<std::int64_t>() != 1)
     return make_error("unsupported_version", "v: only contract version 1 is known");
-  Envelope e;
+  Envelope e{{}, {}, {}, {}, {}, {}, json::object(v.storage())};  // the body below moves, no copy
   for (auto [key, out] :
        {std::pair{"type", &e.type}, std::pair{"id", &e.id}, std::pair{"store", &e.store},
         std::pair{"epoch", &e.epoch}, std::pair{"at", &e.at}}) {

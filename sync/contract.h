@@ -35,8 +35,11 @@ bool is_sequenced(Direction direction, std::string_view type);
 // "too_large", "bad_json", "bad_envelope", "unsupported_version", "wrong_store",
 // "unknown_type", "bad_body". Messages name the offending field by its JSON path.
 // `expected_store` empty = accept any store (the OMS simulator serves many).
+// The body is allocated from `storage` (the default heap, or e.g. an arena that outlives the
+// envelope).
 [[nodiscard]] Result<Envelope> parse_message(std::string_view payload, Direction direction,
-                                             std::string_view expected_store);
+                                             std::string_view expected_store,
+                                             boost::json::storage_ptr storage = {});
 
 // Validates `body` against the schema of `type` (used before publishing up messages too).
 [[nodiscard]] Result<void> validate_body(Direction direction, std::string_view type,

@@ -479,22 +479,35 @@ Result<DownPosition> load_down_position(Connection& db) {
   return p;
 }
 
+Result<void> save_down_position(Connection& db, const DownPosition& position) {
+  return set_position(db, position.epoch.value_or(""), position.applied);
+}
+
 Result<Outcome> apply_down(Connection& db, const Envelope& m, std::string_view payload,
                            std::string_view now, const DownHooks& hooks) {
   auto pos = load_down_position(db);
   if (!pos) return pos.error();
+  auto out = apply_down(db, *pos, m, payload, now, hooks);
+  if (out && out->advanced)
+    if (auto r = save_down_position(db, *pos); !r) return r.error();
+  return out;
+}
+
+Result<Outcome> apply_down(Connection& db, DownPosition& position, const Envelope& m,
+                           std::string_view payload, std::string_view now, const DownHooks& hooks) {
   const Cited cited{m.epoch, m.id, m.type, m.seq};
   const std::int64_t seq = *m.seq;
-  if (pos->epoch != m.epoch) {
+  DownPosition pos = position;
+  if (pos.epoch != m.epoch) {
     // A new epoch starts with snapshot.begin at seq 1, or not at all (§3).
     if (seq != 1 || m.type != "snapshot.begin")
       return Outcome{Disposition::epoch_refused, std::nullopt, false, cited};
-    pos->epoch = m.epoch;
-    pos->applied = 0;
-    pos->snapshot.reset();
+    pos.epoch = m.epoch;
+    pos.applied = 0;
+    pos.snapshot.reset();
   }
-  if (seq <= pos->applied) return Outcome{Disposition::duplicate, std::nullopt, false, cited};
-  if (seq > pos->applied + 1) return Outcome{Disposition::gap, std::nullopt, false, cited};
+  if (seq <= pos.applied) return Outcome{Disposition::duplicate, std::nullopt, false, cited};
+  if (seq > pos.applied + 1) return Outcome{Disposition::gap, std::nullopt, false, cited};
 
   Outcome out{Disposition::applied, std::nullopt, true, cited};
   // A refused effect is rolled back alone, to its savepoint. Types that are never refused need
@@ -505,7 +518,7 @@ Result<Outcome> apply_down(Connection& db, const Envelope& m, std::string_view p
   const bool savepoint = may_be_refused(m.type);
   if (savepoint)
     if (auto r = run(db, "SAVEPOINT effect"); !r) return r.error();
-  if (auto r = apply_effect(db, m, *pos, now, hooks); !r) {
+  if (auto r = apply_effect(db, m, pos, now, hooks); !r) {
     // Only the applier's own refusals quarantine a message; any other failure (busy, a
     // constraint, a bug) fails the transaction, so the message is not lost but applied later.
     static const std::set<std::string> refusals = {"unknown_allocation", "illegal_transition",
@@ -515,15 +528,30 @@ Result<Outcome> apply_down(Connection& db, const Envelope& m, std::string_view p
     out.disposition = Disposition::quarantined;
     out.refusal = r.error();
     if (auto q = quarantine(db, cited, r.error(), payload, now); !q) return q.error();
+  } else if (m.type == "snapshot.begin") {
+    pos.snapshot = str(m.body, "snapshot");  // as the effect wrote it to sync_down
+  } else if (m.type == "snapshot.end") {
+    pos.snapshot.reset();
   }
   if (savepoint)
     if (auto r = run(db, "RELEASE effect"); !r) return r.error();
-  if (auto r = set_position(db, m.epoch, seq); !r) return r.error();
+  pos.applied = seq;
+  position = std::move(pos);
   return out;
 }
 
 Result<Outcome> quarantine_invalid(Connection& db, std::string_view payload, const Error& why,
                                    std::string_view now) {
+  auto pos = load_down_position(db);
+  if (!pos) return pos.error();
+  auto out = quarantine_invalid(db, *pos, payload, why, now);
+  if (out && out->advanced)
+    if (auto r = save_down_position(db, *pos); !r) return r.error();
+  return out;
+}
+
+Result<Outcome> quarantine_invalid(Connection& db, DownPosition& position, std::string_view payload,
+                                   const Error& why, std::string_view now) {
   Cited cited;
   boost::system::error_code ec;
   json::parse_options opts;
@@ -539,15 +567,13 @@ Result<Outcome> quarantine_invalid(Connection& db, std::string_view payload, con
         cited.seq = s->get_int64();
     }
   }
-  auto pos = load_down_position(db);
-  if (!pos) return pos.error();
-  const bool in_epoch = cited.epoch && pos->epoch == cited.epoch && cited.seq;
-  if (in_epoch && *cited.seq <= pos->applied)
+  const bool in_epoch = cited.epoch && position.epoch == cited.epoch && cited.seq;
+  if (in_epoch && *cited.seq <= position.applied)
     return Outcome{Disposition::duplicate, std::nullopt, false, cited};
   Outcome out{Disposition::quarantined, why, false, cited};
   if (auto q = quarantine(db, cited, why, payload, now); !q) return q.error();
-  if (in_epoch && *cited.seq == pos->applied + 1) {
-    if (auto r = set_position(db, *cited.epoch, *cited.seq); !r) return r.error();
+  if (in_epoch && *cited.seq == position.applied + 1) {
+    position.applied = *cited.seq;
     out.advanced = true;
   }
   return out;

@@ -69,4 +69,15 @@ struct DownHooks {
 [[nodiscard]] Result<Outcome> quarantine_invalid(store::Connection& db, std::string_view payload,
                                                  const Error& why, std::string_view now);
 
+// The same two for many messages in one transaction (down_batch.h): the caller loads the
+// position once, each call moves `position` in memory only, and the caller saves it with
+// save_down_position before its transaction commits. Two statements a message fewer.
+[[nodiscard]] Result<Outcome> apply_down(store::Connection& db, DownPosition& position,
+                                         const Envelope& m, std::string_view payload,
+                                         std::string_view now, const DownHooks& hooks = {});
+[[nodiscard]] Result<Outcome> quarantine_invalid(store::Connection& db, DownPosition& position,
+                                                 std::string_view payload, const Error& why,
+                                                 std::string_view now);
+[[nodiscard]] Result<void> save_down_position(store::Connection& db, const DownPosition& position);
+
 }  // namespace storeedge::sync

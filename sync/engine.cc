@@ -9,6 +9,7 @@
 #include "store/state_dir.h"
 #include "sync/contract.h"
 #include "sync/down_applier.h"
+#include "sync/down_batch.h"
 #include "sync/outbox.h"
 
 namespace storeedge::sync {
@@ -16,22 +17,20 @@ namespace storeedge::sync {
 namespace json = boost::json;
 
 namespace {
-constexpr std::size_t kMaxBatch = 2000;       // down messages per transaction
-constexpr std::size_t kMaxHeld = 10'000;      // messages held behind a gap
+constexpr std::size_t kMaxBatch = 2000;   // down messages per transaction
+constexpr std::size_t kMaxHeld = 10'000;  // messages held behind a gap
+// Down messages received and not yet applied (queued, or in the batch being applied) while the
+// writer is behind or failing: beyond either bound, arriving messages are dropped and asked for
+// again (resync.request) once the queue has drained, so that a flood or a stalled disk cannot
+// exhaust the memory.
+constexpr std::size_t kMaxInbound = 100'000;
+constexpr std::size_t kMaxInboundBytes = 64u << 20;
+constexpr auto kFirstRetry = std::chrono::milliseconds(100);  // after a batch failed to commit
+constexpr auto kLastRetry = std::chrono::milliseconds(10'000);
 constexpr int kReadAhead = 256;               // outbox rows read per query while publishing
 constexpr std::int64_t kFallbackWindow = 16;  // outbox messages in flight over MQTT 3.1.1
 constexpr std::size_t kMaxLookups = 64;       // order.lookup requests waiting for the OMS
 }  // namespace
-
-// One transaction's worth of down messages and what became of each.
-struct SyncEngine::Batch {
-  std::vector<std::string> payloads;
-  std::vector<Outcome> outcomes;
-  std::vector<std::pair<std::string, json::object>> controls;  // control messages received
-  bool outbox_grew = false;
-  std::string down_epoch;
-  std::int64_t applied = 0;
-};
 
 SyncEngine::SyncEngine(boost::asio::io_context& ioc, store::WriteQueue& writes,
                        store::Connection& reader, const Clock& clock, const Config& config)
@@ -41,7 +40,8 @@ SyncEngine::SyncEngine(boost::asio::io_context& ioc, store::WriteQueue& writes,
       clock_(clock),
       store_(config.store),
       sync_config_(config.sync),
-      ack_timer_(ioc) {
+      ack_timer_(ioc),
+      retry_timer_(ioc) {
   const std::string base = "oms/v1/" + config.tenant + "/stores/" + config.store;
   down_topic_ = base + "/down";
   up_topic_ = base + "/up";
@@ -80,6 +80,7 @@ void SyncEngine::start() {
 void SyncEngine::stop() {
   stopping_ = true;
   ack_timer_.cancel();
+  retry_timer_.cancel();
   while (!lookups_.empty())
     finish_lookup(lookups_.begin()->first, make_error("unavailable", "the store is shutting down"));
   // A clean disconnect suppresses the Will, so say "offline" first; the disconnect lets
@@ -114,14 +115,26 @@ void SyncEngine::on_connected() {
 
 void SyncEngine::on_messages(std::vector<std::string> payloads) {
   received_ += payloads.size();
-  for (std::string& payload : payloads) inbound_.push_back(std::move(payload));
+  for (std::string& payload : payloads) {
+    if (waiting_ >= kMaxInbound || waiting_bytes_ + payload.size() > kMaxInboundBytes) {
+      if (dropped_++ == dropped_logged_)
+        log::warning(
+            "sync: the store is behind the OMS; dropping down messages and asking "
+            "for them again once it has caught up");
+      resync_after_drop_ = true;
+      continue;
+    }
+    ++waiting_;
+    waiting_bytes_ += payload.size();
+    inbound_.push_back(std::move(payload));
+  }
   if (!applying_) apply_next_batch();
 }
 
 void SyncEngine::apply_next_batch() {
   if (inbound_.empty() || stopping_) return;
   applying_ = true;
-  auto batch = std::make_shared<Batch>();
+  auto batch = std::make_shared<DownBatch>();
   while (!inbound_.empty() && batch->payloads.size() < kMaxBatch) {
     batch->payloads.push_back(std::move(inbound_.front()));
     inbound_.pop_front();
@@ -129,68 +142,42 @@ void SyncEngine::apply_next_batch() {
   const std::string at = now();
   const std::string store = store_;
   writes_.submit(
-      [batch, at, store, hooks = hooks_](store::Connection& db) -> Result<void> {
-        batch->outcomes.clear();
-        batch->controls.clear();
-        batch->outbox_grew = false;
-        auto before = last_seq(db);
-        if (!before) return before.error();
-        for (const std::string& payload : batch->payloads) {
-          auto m = parse_message(payload, Direction::down, store);
-          if (!m) {
-            auto q = quarantine_invalid(db, payload, m.error(), at);
-            if (!q) return q.error();
-            batch->outcomes.push_back(*q);
-            continue;
-          }
-          if (!m->seq) {
-            if (m->type == "ack") {
-              auto r = acknowledge(db, json::value_to<std::string>(m->body.at("epoch")),
-                                   m->body.at("through").to_number<std::int64_t>(), at);
-              if (!r) return r.error();
-            } else if (m->type == "nack") {
-              const auto* seq = m->body.if_contains("seq");
-              const auto* epoch = m->body.if_contains("epoch");
-              if (seq && epoch) {
-                auto r = record_nack(db, json::value_to<std::string>(*epoch),
-                                     seq->to_number<std::int64_t>(),
-                                     json::value_to<std::string>(m->body.at("code")),
-                                     json::value_to<std::string>(m->body.at("reason")), at);
-                if (!r) return r.error();
-              }
-            }
-            batch->controls.emplace_back(m->type, m->body);
-            continue;
-          }
-          auto out = apply_down(db, *m, payload, at, hooks);
-          if (!out) return out.error();
-          batch->outcomes.push_back(*out);
-        }
-        auto after = last_seq(db);
-        if (!after) return after.error();
-        batch->outbox_grew = *after != *before;
-        auto pos = load_down_position(db);
-        if (!pos) return pos.error();
-        batch->down_epoch = pos->epoch.value_or("");
-        batch->applied = pos->applied;
-        return {};
+      [batch, at, store, hooks = hooks_](store::Connection& db) {
+        return apply_down_batch(db, *batch, at, store, hooks);
       },
       [this, batch](Result<void> r) {
         boost::asio::post(ioc_, [this, batch, r = std::move(r)] {
-          if (!r) {
-            // Nothing of the batch took effect; the OMS resends what we have not acknowledged.
-            log::warning("sync: could not apply " + std::to_string(batch->payloads.size()) +
-                         " message(s): " + r.error().message);
-            applying_ = false;
-            return;
-          }
+          if (!r) return on_batch_failed(batch, r.error());
           on_batch_done(batch);
         });
       });
 }
 
-void SyncEngine::on_batch_done(const std::shared_ptr<Batch>& batch) {
+// Nothing of the batch took effect (the store refuses writes: disk full, a failed store): its
+// messages go back to the front of the queue and are tried again later, less often each time.
+void SyncEngine::on_batch_failed(const std::shared_ptr<DownBatch>& batch, const Error& why) {
+  if (retry_delay_.count() == 0)
+    log::warning("sync: could not apply " + std::to_string(batch->payloads.size()) +
+                 " down message(s), trying again: " + why.message);
+  retry_delay_ = retry_delay_.count() == 0 ? kFirstRetry : std::min(retry_delay_ * 2, kLastRetry);
+  for (auto it = batch->payloads.rbegin(); it != batch->payloads.rend(); ++it)
+    inbound_.push_front(std::move(*it));
+  retry_timer_.expires_after(retry_delay_);
+  retry_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    applying_ = false;
+    apply_next_batch();
+  });
+}
+
+void SyncEngine::on_batch_done(const std::shared_ptr<DownBatch>& batch) {
   applying_ = false;
+  waiting_ -= batch->payloads.size();
+  for (const std::string& payload : batch->payloads) waiting_bytes_ -= payload.size();
+  if (retry_delay_.count() != 0) {
+    log::notice("sync: applying down messages again");
+    retry_delay_ = {};
+  }
   const bool new_epoch = batch->down_epoch != down_epoch_;
   down_epoch_ = batch->down_epoch;
   applied_ = batch->applied;
@@ -233,7 +220,11 @@ void SyncEngine::on_batch_done(const std::shared_ptr<Batch>& batch) {
   std::erase_if(held_, [&](const auto& kv) { return kv.first <= applied_; });
   if (!held_.empty()) {
     if (held_.begin()->first == applied_ + 1) {
-      for (auto& [seq, payload] : held_) inbound_.push_front(std::move(payload));
+      for (auto& [seq, payload] : held_) {
+        ++waiting_;
+        waiting_bytes_ += payload.size();
+        inbound_.push_front(std::move(payload));
+      }
       std::reverse(inbound_.begin(), inbound_.begin() + static_cast<long>(held_.size()));
       held_.clear();
     } else if (resync_from_sent_ != applied_ + 1) {
@@ -243,8 +234,17 @@ void SyncEngine::on_batch_done(const std::shared_ptr<Batch>& batch) {
   }
   if (batch->outbox_grew) kick();
   publish_outbox();  // acks may have freed room
-  // Caught up: acknowledge now rather than on the next tick, so the OMS can settle sooner.
-  if (inbound_.empty()) send_ack(false);
+  // Caught up: acknowledge now rather than on the next tick, so the OMS can settle sooner, and
+  // ask again for what was dropped while the queue was full.
+  if (inbound_.empty()) {
+    send_ack(false);
+    if (resync_after_drop_ && !down_epoch_.empty()) {
+      send_control("resync.request", {{"epoch", down_epoch_}, {"from", applied_ + 1}});
+      resync_from_sent_ = applied_ + 1;
+      resync_after_drop_ = false;
+      dropped_logged_ = dropped_;
+    }
+  }
   apply_next_batch();
 }
 
@@ -434,6 +434,7 @@ SyncFigures SyncEngine::figures() const {
                 received_,          quarantined_,
                 duplicates_,        gaps_,
                 published_};
+  f.dropped = dropped_;
   f.outbox_stale = outbox_stale_;
   return f;
 }
@@ -463,6 +464,9 @@ void SyncEngine::append_metrics(std::string& out) const {
           static_cast<double>(f.duplicates));
   counter("storeedge_sync_down_gaps_total", "Down messages that arrived ahead of a gap.",
           static_cast<double>(f.gaps));
+  counter("storeedge_sync_down_dropped_total",
+          "Down messages dropped while the store was behind, and asked for again.",
+          static_cast<double>(f.dropped));
   counter("storeedge_sync_up_published_total", "Outbox messages the broker accepted (PUBACK).",
           static_cast<double>(f.published));
   gauge("storeedge_sync_up_in_flight", "Outbox messages published and not yet PUBACKed.",

@@ -19,6 +19,7 @@
 #include "core/config.h"
 #include "store/write_queue.h"
 #include "sync/down_applier.h"
+#include "sync/down_batch.h"
 #include "sync/mqtt_link.h"
 #include "sync/outbox.h"
 
@@ -32,6 +33,7 @@ struct SyncFigures {
   std::int64_t in_flight = 0;
   std::int64_t window = 0;  // outbox messages kept in flight on this connection; 0 offline
   std::uint64_t received = 0, quarantined = 0, duplicates = 0, gaps = 0, published = 0;
+  std::uint64_t dropped = 0;  // down messages dropped while the store was behind (asked again)
   bool outbox_stale = false;  // the oldest unacknowledged fact is older than the warning age
 };
 
@@ -59,7 +61,6 @@ class SyncEngine {
   void append_metrics(std::string& out) const;
 
  private:
-  struct Batch;
   struct Lookup {
     LookupDone done;
     std::unique_ptr<boost::asio::steady_timer> timer;
@@ -68,7 +69,8 @@ class SyncEngine {
   void on_connected();
   void on_messages(std::vector<std::string> payloads);
   void apply_next_batch();
-  void on_batch_done(const std::shared_ptr<Batch>& batch);
+  void on_batch_done(const std::shared_ptr<DownBatch>& batch);
+  void on_batch_failed(const std::shared_ptr<DownBatch>& batch, const Error& why);
   void send_control(const std::string& type, boost::json::object body);
   void send_ack(bool force);
   void publish_outbox();
@@ -96,7 +98,12 @@ class SyncEngine {
   boost::asio::steady_timer ack_timer_;
 
   std::deque<std::string> inbound_;
+  std::size_t waiting_ = 0, waiting_bytes_ = 0;  // inbound_ and the batch being applied
   bool applying_ = false;
+  boost::asio::steady_timer retry_timer_;    // a failed batch is tried again
+  std::chrono::milliseconds retry_delay_{};  // zero unless the last batch failed
+  bool resync_after_drop_ = false;           // ask for the dropped messages once caught up
+  std::uint64_t dropped_ = 0, dropped_logged_ = 0;
   std::map<std::int64_t, std::string> held_;  // gap: seq → payload, bounded
   bool resync_on_connect_ = false;            // set by a restore (storeedgectl restore)
   std::string down_epoch_;
