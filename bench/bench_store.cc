@@ -10,7 +10,7 @@
 #include "core/config.h"
 #include "store/state_dir.h"
 #include "sync/contract.h"
-#include "sync/down_applier.h"
+#include "sync/down_batch.h"
 
 namespace storeedge::bench {
 
@@ -38,18 +38,21 @@ void apply_down_stream(const std::string& state_dir, const std::string& tenant,
   if (!db) throw Failure("cannot open the store: " + db.error().message);
   batch = std::max<std::size_t>(batch, 1);
   const std::string now = format_rfc3339(std::chrono::system_clock::now());
-  for (std::size_t i = 0; i < stream.size(); ++i) {
-    if (i % batch == 0)
-      if (auto r = db->exec("BEGIN IMMEDIATE"); !r) throw Failure(r.error().message);
-    auto m = sync::parse_message(stream[i], sync::Direction::down, store_id);
-    if (!m) throw Failure("down message " + std::to_string(i) + ": " + m.error().message);
-    auto outcome = sync::apply_down(*db, *m, stream[i], now);
-    if (!outcome) throw Failure("applying " + m->type + ": " + outcome.error().message);
-    if (outcome->disposition != sync::Disposition::applied)
-      throw Failure(m->type + " seq " + std::to_string(*m->seq) + " was not applied" +
-                    (outcome->refusal ? ": " + outcome->refusal->message : std::string()));
-    if (i % batch == batch - 1 || i + 1 == stream.size())
-      if (auto r = db->exec("COMMIT"); !r) throw Failure(r.error().message);
+  for (std::size_t first = 0; first < stream.size(); first += batch) {
+    sync::DownBatch b;
+    const std::size_t last = std::min(stream.size(), first + batch);
+    b.payloads.assign(stream.begin() + static_cast<long>(first),
+                      stream.begin() + static_cast<long>(last));
+    if (auto r = db->exec("BEGIN IMMEDIATE"); !r) throw Failure(r.error().message);
+    if (auto r = sync::apply_down_batch(*db, b, now, store_id); !r)
+      throw Failure("applying messages " + std::to_string(first) + "..: " + r.error().message);
+    for (std::size_t i = 0; i < b.outcomes.size(); ++i)
+      if (b.outcomes[i].disposition != sync::Disposition::applied)
+        throw Failure("down message " + std::to_string(first + i) + " was not applied" +
+                      (b.outcomes[i].refusal ? ": " + b.outcomes[i].refusal->message : ""));
+    if (b.outcomes.size() != b.payloads.size())
+      throw Failure("a control message in a seeded down stream");
+    if (auto r = db->exec("COMMIT"); !r) throw Failure(r.error().message);
   }
 }
 

@@ -13,8 +13,10 @@
 //          unacknowledged row. Baseline: a plain Paho QoS 1 publisher sending the same N payloads
 //          (read from the store's outbox) to a plain subscriber on a fresh broker.
 //
-// Every phase uses a fresh mosquitto on a free loopback port and a fresh temp directory
-// (removed at exit). Not a ctest test: the figures depend on the machine and its load.
+// A phase runs --runs times (3), each store run followed by its baseline, so both see the same
+// moment of a shared machine; the verdict is on the median of the runs' ratios, and every run
+// is printed. Every run uses a fresh mosquitto on a free loopback port and a fresh temp
+// directory (removed at exit). Not a ctest test: the figures depend on the machine and its load.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <mqtt/async_client.h>
@@ -67,10 +69,12 @@ const std::string kStatus = "oms/v1/demo/stores/S042/status";
 constexpr const char* kAt = "2026-11-24T10:00:00.000Z";
 
 constexpr const char* kUsage =
-    "usage: sync_bench [--phase ingest|drain|all] [--messages N] [--timeout SECONDS]\n"
-    "                  [--window N] [--sync-log] [--storeedged PATH] [--storeedgectl PATH]\n"
-    "                  [--mosquitto PATH]\n"
+    "usage: sync_bench [--phase ingest|drain|all] [--messages N] [--runs N]\n"
+    "                  [--timeout SECONDS] [--window N] [--sync-log] [--storeedged PATH]\n"
+    "                  [--storeedgectl PATH] [--mosquitto PATH]\n"
     "  --messages N    allocation.created messages (ingest) and up facts (drain); 100000\n"
+    "  --runs N        store and baseline runs per phase, interleaved; the verdict is on the\n"
+    "                  median of their ratios; 3\n"
     "  --timeout S     give up on a timed phase after S seconds; 60\n"
     "  --window N      diagnostic: cap the bench's own publishers at N messages in flight\n"
     "                  (default: the broker's Receive Maximum, at most 1000)\n"
@@ -82,6 +86,7 @@ constexpr const char* kUsage =
 struct Options {
   std::string phase = "all";
   long messages = 100'000;
+  int runs = 3;
   double timeout = 60;
   int window = 1000;
   bool sync_log = false;
@@ -743,14 +748,17 @@ DrainResult run_drain_store(const Options& o) {
     wait_until([&] { return db.down_applied() >= last || !store.alive(); }, 3 * o.timeout,
                "the store to apply the drain setup", 20ms);
     r.setup_seconds = seconds_since(t0);
+    const double dropped = metric(store.http_port(), "storeedge_sync_down_dropped_total");
     disconnect(oms);
     broker->kill9();
     broker.reset();
     r.depth_before = db.outbox_depth();
     std::printf(
         "setup: %lld down messages applied in %.1f s (%.0f msgs/s, the store publishing "
-        "its up facts unacknowledged meanwhile); broker killed; outbox depth %lld\n",
-        last, r.setup_seconds, static_cast<double>(last) / r.setup_seconds, r.depth_before);
+        "its up facts unacknowledged meanwhile; %.0f dropped while behind); broker killed; "
+        "outbox depth %lld\n",
+        last, r.setup_seconds, static_cast<double>(last) / r.setup_seconds, dropped,
+        r.depth_before);
     std::fflush(stdout);
   }
   if (r.depth_before < o.messages)
@@ -838,6 +846,8 @@ bool parse_options(int argc, char** argv, Options& o) {
         o.phase = value;
       else if (name == "--messages")
         o.messages = std::stol(value);
+      else if (name == "--runs")
+        o.runs = std::stoi(value);
       else if (name == "--timeout")
         o.timeout = std::stod(value);
       else if (name == "--window")
@@ -854,7 +864,7 @@ bool parse_options(int argc, char** argv, Options& o) {
       return false;
     }
   }
-  return o.messages > 0 && o.timeout > 0 && o.window > 0;
+  return o.messages > 0 && o.runs > 0 && o.timeout > 0 && o.window > 0;
 }
 
 std::string find_mosquitto() {
@@ -870,6 +880,151 @@ std::string find_mosquitto() {
 
 const char* verdict(bool met) {
   return met ? "MET" : "NOT MET";
+}
+
+// The median of `v` (not empty).
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t m = v.size() / 2;
+  return v.size() % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+// "0.81 1.05 0.76" (per run).
+std::string list(const std::vector<double>& v) {
+  std::string out;
+  char buf[32];
+  for (double x : v) {
+    std::snprintf(buf, sizeof buf, "%s%.2f", out.empty() ? "" : " ", x);
+    out += buf;
+  }
+  return out;
+}
+
+// Phase 1: `o.runs` times the store's ingest, each followed by the baseline on the same stream.
+int ingest_phase(const Options& o) {
+  const auto stream = down_stream("oms-bench-ingest", o.messages, false);
+  const double total = static_cast<double>(stream.size());
+  std::size_t bytes = 0;
+  for (const auto& p : stream) bytes += p.size();
+  std::printf(
+      "\n== ingest: snapshot.begin, snapshot.end, %ld allocation.created (3 lines, %zu bytes "
+      "each on average), %d run(s)\n",
+      o.messages, bytes / stream.size(), o.runs);
+  std::fflush(stdout);
+  std::vector<double> ratios, store_rates, base_rates;
+  double worst_rss = 0, worst_hwm = 0;
+  int status = 0;
+  for (int run = 1; run <= o.runs; ++run) {
+    const IngestResult s = run_ingest_store(o, stream);
+    const BaselineResult b = run_baseline(o, "ingest_baseline", kDown, stream);
+    const double store_rate = total / s.ack_seconds, base_rate = total / b.seconds;
+    std::printf("-- run %d of %d\n", run, o.runs);
+    std::printf(
+        "store:    %.0f msgs in %.2f s until the store's ack through %.0f: %.0f msgs/s "
+        "(applied in the database after %.2f s; last PUBACK after %.2f s; publisher "
+        "window %d)\n",
+        total, s.ack_seconds, total, store_rate, s.applied_seconds, s.publish_seconds, s.window);
+    std::printf(
+        "baseline: %.0f msgs in %.2f s until a plain subscriber had all: %.0f msgs/s "
+        "(last PUBACK after %.2f s; publisher window %d)\n",
+        total, b.seconds, base_rate, b.publish_seconds, b.window);
+    std::printf(
+        "cpu:      storeedged %.2f s (%.0f us a message), mosquitto %.2f s and the bench (the "
+        "OMS) %.2f s while timed; baseline's mosquitto %.2f s and bench %.2f s\n",
+        s.store_cpu, s.store_cpu * 1e6 / total, s.broker_cpu, s.bench_cpu, b.broker_cpu,
+        b.bench_cpu);
+    if (s.commits > 0)
+      std::printf("commits:  %.0f transactions (fsyncs) while timed, %.0f messages each\n",
+                  s.commits, total / s.commits);
+    const double rss_mib = static_cast<double>(s.rss_kib) / 1024.0;
+    const double hwm_mib = static_cast<double>(s.hwm_kib) / 1024.0;
+    std::printf(
+        "ratio store/baseline: %.2f; storeedged RSS after the ingest %.1f MiB (peak %.1f "
+        "MiB)\n",
+        store_rate / base_rate, rss_mib, hwm_mib);
+    const bool ok = s.applied == static_cast<long long>(total) && s.quarantined == 0;
+    std::printf("verify: down applied %lld (expected %.0f), quarantined %lld: %s\n", s.applied,
+                total, s.quarantined, ok ? "OK" : "FAILED");
+    std::fflush(stdout);
+    if (!ok) status = 1;
+    ratios.push_back(store_rate / base_rate);
+    store_rates.push_back(store_rate);
+    base_rates.push_back(base_rate);
+    worst_rss = std::max(worst_rss, rss_mib);
+    worst_hwm = std::max(worst_hwm, hwm_mib);
+  }
+  const double ratio = median(ratios);
+  std::printf("-- ingest over %d run(s)\n", o.runs);
+  std::printf("median: store %.0f msgs/s, baseline %.0f msgs/s\n", median(store_rates),
+              median(base_rates));
+  std::printf("ratio store/baseline: median %.2f (per run: %s) (target >= %.1f: %s)\n", ratio,
+              list(ratios).c_str(), kTargetRatio, verdict(ratio >= kTargetRatio));
+  std::printf(
+      "storeedged RSS after the ingest: at most %.1f MiB (peak %.1f MiB) (target <= %.0f MiB: "
+      "%s)\n",
+      worst_rss, worst_hwm, kTargetRssMiB, verdict(worst_rss <= kTargetRssMiB));
+  std::fflush(stdout);
+  return status;
+}
+
+// Phase 2: `o.runs` times the store's drain, each followed by the baseline on its payloads.
+int drain_phase(const Options& o) {
+  const double n = static_cast<double>(o.messages);
+  std::printf(
+      "\n== drain: %ld unacknowledged cancellation.applied in the outbox, the broker returns, "
+      "%d run(s)\n",
+      o.messages, o.runs);
+  std::fflush(stdout);
+  std::vector<double> ratios, after_birth_ratios, store_rates, base_rates;
+  int status = 0;
+  for (int run = 1; run <= o.runs; ++run) {
+    const DrainResult s = run_drain_store(o);
+    std::size_t bytes = 0;
+    for (const auto& p : s.payloads) bytes += p.size();
+    const BaselineResult b = run_baseline(o, "drain_baseline", kUp, s.payloads);
+    const double store_rate = n / s.seconds, base_rate = n / b.seconds;
+    const double after_birth = s.seconds - s.reconnect_seconds;
+    std::printf("-- run %d of %d\n", run, o.runs);
+    std::printf(
+        "store:    %.0f facts in %.2f s from broker start until the outbox was empty: "
+        "%.0f msgs/s\n"
+        "          (store back online after %.2f s; from then %.2f s = %.0f msgs/s; "
+        "OMS had the first fact after %.2f s and every seq after %.2f s; %ld received, "
+        "%ld duplicates, %ld replay requests)\n",
+        n, s.seconds, store_rate, s.reconnect_seconds, after_birth, n / after_birth,
+        s.first_seconds, s.received_seconds, s.received, s.duplicates, s.replays);
+    std::printf(
+        "baseline: %zu payloads (%zu bytes each on average) in %.2f s until a plain "
+        "subscriber had all: %.0f msgs/s (publisher window %d)\n",
+        s.payloads.size(), s.payloads.empty() ? 0 : bytes / s.payloads.size(), b.seconds, base_rate,
+        b.window);
+    std::printf(
+        "cpu:      storeedged %.2f s and mosquitto %.2f s while timed; baseline's "
+        "mosquitto %.2f s\n",
+        s.store_cpu, s.broker_cpu, b.broker_cpu);
+    std::printf("ratio store/baseline: %.2f; excluding the reconnect: %.2f\n",
+                store_rate / base_rate, (n / after_birth) / base_rate);
+    const bool ok = s.depth_after == 0;
+    std::printf("verify: outbox depth %lld after the drain: %s\n", s.depth_after,
+                ok ? "OK" : "FAILED");
+    std::fflush(stdout);
+    if (!ok) status = 1;
+    ratios.push_back(store_rate / base_rate);
+    after_birth_ratios.push_back((n / after_birth) / base_rate);
+    store_rates.push_back(store_rate);
+    base_rates.push_back(base_rate);
+  }
+  const double ratio = median(ratios);
+  std::printf("-- drain over %d run(s)\n", o.runs);
+  std::printf("median: store %.0f msgs/s, baseline %.0f msgs/s\n", median(store_rates),
+              median(base_rates));
+  std::printf(
+      "ratio store/baseline: median %.2f (per run: %s) (target >= %.1f: %s); excluding the "
+      "reconnect: median %.2f\n",
+      ratio, list(ratios).c_str(), kTargetRatio, verdict(ratio >= kTargetRatio),
+      median(after_birth_ratios));
+  std::fflush(stdout);
+  return status;
 }
 
 }  // namespace
@@ -897,7 +1052,6 @@ int main(int argc, char** argv) {
   install_signal_handlers();
   std::signal(SIGPIPE, SIG_IGN);
 
-  const double n = static_cast<double>(o.messages);
   int status = 0;
   std::printf(
       "sync_bench: %ld messages per phase, mosquitto on loopback (QoS 1, MQTT 5), "
@@ -905,90 +1059,8 @@ int main(int argc, char** argv) {
       o.messages, o.storeedged.c_str());
   std::fflush(stdout);
   try {
-    if (o.phase == "ingest" || o.phase == "all") {
-      const auto stream = down_stream("oms-bench-ingest", o.messages, false);
-      const double total = static_cast<double>(stream.size());
-      std::size_t bytes = 0;
-      for (const auto& p : stream) bytes += p.size();
-      std::printf(
-          "\n== ingest: snapshot.begin, snapshot.end, %ld allocation.created (3 lines, "
-          "%zu bytes each on average)\n",
-          o.messages, bytes / stream.size());
-      std::fflush(stdout);
-      const IngestResult s = run_ingest_store(o, stream);
-      const BaselineResult b = run_baseline(o, "ingest_baseline", kDown, stream);
-      const double store_rate = total / s.ack_seconds, base_rate = total / b.seconds;
-      std::printf(
-          "store:    %.0f msgs in %.2f s until the store's ack through %.0f: %.0f msgs/s "
-          "(applied in the database after %.2f s; last PUBACK after %.2f s; publisher "
-          "window %d)\n",
-          total, s.ack_seconds, total, store_rate, s.applied_seconds, s.publish_seconds, s.window);
-      std::printf(
-          "baseline: %.0f msgs in %.2f s until a plain subscriber had all: %.0f msgs/s "
-          "(last PUBACK after %.2f s; publisher window %d)\n",
-          total, b.seconds, base_rate, b.publish_seconds, b.window);
-      std::printf(
-          "cpu:      storeedged %.2f s (%.0f us a message), mosquitto %.2f s and the bench (the "
-          "OMS) %.2f s while timed; baseline's mosquitto %.2f s and bench %.2f s\n",
-          s.store_cpu, s.store_cpu * 1e6 / total, s.broker_cpu, s.bench_cpu, b.broker_cpu,
-          b.bench_cpu);
-      if (s.commits > 0)
-        std::printf("commits:  %.0f transactions (fsyncs) while timed, %.0f messages each\n",
-                    s.commits, total / s.commits);
-      const double ratio = store_rate / base_rate;
-      const double rss_mib = static_cast<double>(s.rss_kib) / 1024.0;
-      std::printf("ratio store/baseline: %.2f (target >= %.1f: %s)\n", ratio, kTargetRatio,
-                  verdict(ratio >= kTargetRatio));
-      std::printf(
-          "storeedged RSS after the ingest: %.1f MiB (peak %.1f MiB) (target <= %.0f MiB: "
-          "%s)\n",
-          rss_mib, static_cast<double>(s.hwm_kib) / 1024.0, kTargetRssMiB,
-          verdict(rss_mib <= kTargetRssMiB));
-      const bool ok = s.applied == static_cast<long long>(total) && s.quarantined == 0;
-      std::printf("verify: down applied %lld (expected %.0f), quarantined %lld: %s\n", s.applied,
-                  total, s.quarantined, ok ? "OK" : "FAILED");
-      if (!ok) status = 1;
-      std::fflush(stdout);
-    }
-    if (o.phase == "drain" || o.phase == "all") {
-      std::printf(
-          "\n== drain: %ld unacknowledged cancellation.applied in the outbox, the broker "
-          "returns\n",
-          o.messages);
-      std::fflush(stdout);
-      const DrainResult s = run_drain_store(o);
-      std::size_t bytes = 0;
-      for (const auto& p : s.payloads) bytes += p.size();
-      const BaselineResult b = run_baseline(o, "drain_baseline", kUp, s.payloads);
-      const double store_rate = n / s.seconds, base_rate = n / b.seconds;
-      const double after_birth = s.seconds - s.reconnect_seconds;
-      std::printf(
-          "store:    %.0f facts in %.2f s from broker start until the outbox was empty: "
-          "%.0f msgs/s\n"
-          "          (store back online after %.2f s; from then %.2f s = %.0f msgs/s; "
-          "OMS had the first fact after %.2f s and every seq after %.2f s; %ld received, "
-          "%ld duplicates, %ld replay requests)\n",
-          n, s.seconds, store_rate, s.reconnect_seconds, after_birth, n / after_birth,
-          s.first_seconds, s.received_seconds, s.received, s.duplicates, s.replays);
-      std::printf(
-          "baseline: %zu payloads (%zu bytes each on average) in %.2f s until a plain "
-          "subscriber had all: %.0f msgs/s (publisher window %d)\n",
-          s.payloads.size(), s.payloads.empty() ? 0 : bytes / s.payloads.size(), b.seconds,
-          base_rate, b.window);
-      std::printf(
-          "cpu:      storeedged %.2f s and mosquitto %.2f s while timed; baseline's "
-          "mosquitto %.2f s\n",
-          s.store_cpu, s.broker_cpu, b.broker_cpu);
-      const double ratio = store_rate / base_rate;
-      std::printf(
-          "ratio store/baseline: %.2f (target >= %.1f: %s); excluding the reconnect: "
-          "%.2f\n",
-          ratio, kTargetRatio, verdict(ratio >= kTargetRatio), (n / after_birth) / base_rate);
-      const bool ok = s.depth_after == 0;
-      std::printf("verify: outbox depth %lld after the drain: %s\n", s.depth_after,
-                  ok ? "OK" : "FAILED");
-      if (!ok) status = 1;
-    }
+    if (o.phase == "ingest" || o.phase == "all") status |= ingest_phase(o);
+    if (o.phase == "drain" || o.phase == "all") status |= drain_phase(o);
   } catch (const std::exception& e) {
     std::printf("FAILED: %s\n", e.what());
     return interrupted() ? 130 : 1;
