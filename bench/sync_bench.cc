@@ -91,6 +91,7 @@ struct Options {
   int window = 1000;
   bool sync_log = false;
   std::string storeedged, storeedgectl, mosquitto;
+  std::string self;  // this program, run again as the baseline's subscriber
 };
 int g_window_cap = 1000;  // --window
 
@@ -442,48 +443,72 @@ bool is_online(const mqtt::message& m) {
 }
 
 // A plain QoS 1 subscriber that counts what it receives.
-struct Counter {
+// The plain subscriber runs in a process of its own, as the store does, so that it does not
+// share Paho's two threads (Paho C runs one pair for all clients of a process) with the
+// publisher: `sync_bench --subscriber URI TOPIC N` connects like the other clients, writes
+// "ready" once subscribed and, when it has N messages, "done <ns>" with the steady clock
+// (CLOCK_MONOTONIC, which every process shares); then it waits to be stopped, so that its CPU
+// time can still be read.
+int subscriber_main(const std::string& uri, const std::string& topic, long n) {
   std::atomic<long> received{0};
-  std::atomic<long> target{0};
-  Clock::time_point done_at{};
-  std::atomic<bool> done{false};
-  void on_message(mqtt::const_message_ptr) {
-    if (++received == target.load()) {
-      done_at = Clock::now();
-      done = true;
-    }
-  }
-};
+  std::atomic<std::int64_t> done_ns{0};
+  auto sub = connect_client(uri, "bench-subscriber",
+                            [&](mqtt::const_message_ptr) {
+                              if (++received == n)
+                                done_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                              Clock::now().time_since_epoch())
+                                              .count();
+                            },
+                            {topic});
+  std::printf("ready\n");
+  std::fflush(stdout);
+  while (done_ns.load() == 0 && !interrupted()) std::this_thread::sleep_for(1ms);
+  std::printf("done %lld\n", static_cast<long long>(done_ns.load()));
+  std::fflush(stdout);
+  while (!interrupted()) std::this_thread::sleep_for(10ms);
+  disconnect(sub);
+  return 0;
+}
 
-// Same publisher code, same stream, a plain subscriber instead of the store. Returns msgs/s.
+// Same publisher code, same stream, a plain subscriber (its own process) instead of the store.
 struct BaselineResult {
   double seconds = 0, publish_seconds = 0;
-  double broker_cpu = 0;  // mosquitto's CPU seconds during the timed part
-  double bench_cpu = 0;   // this process (publisher and subscriber) meanwhile
+  double broker_cpu = 0;      // mosquitto's CPU seconds during the timed part
+  double bench_cpu = 0;       // this process (the publisher) meanwhile
+  double subscriber_cpu = 0;  // the subscriber's process meanwhile
   int window = 0;
 };
 BaselineResult run_baseline(const Options& o, const std::string& name, const std::string& topic,
                             const std::vector<std::string>& payloads) {
   TempDir dir("sync_bench_" + name);
   Broker broker(o, dir, free_port(), "mosquitto");
-  Counter counter;
-  counter.target = static_cast<long>(payloads.size());
-  auto sub =
-      connect_client(broker.uri(), "bench-subscriber",
-                     [&](mqtt::const_message_ptr m) { counter.on_message(std::move(m)); }, {topic});
+  Child subscriber({o.self, "--subscriber", broker.uri(), topic, std::to_string(payloads.size())},
+                   dir.file("subscriber.log"));
+  wait_until([&] { return subscriber.log().find("ready\n") != std::string::npos; }, 15,
+             name + ": the subscriber to subscribe");
   auto pub = connect_client(broker.uri(), "bench-publisher", nullptr, {});
   Publisher publisher(*pub.client, pub.receive_maximum);
-  const double broker_cpu0 = cpu_seconds(broker.pid()), bench_cpu0 = cpu_seconds(getpid());
+  const double broker_cpu0 = cpu_seconds(broker.pid()), bench_cpu0 = cpu_seconds(getpid()),
+               subscriber_cpu0 = cpu_seconds(subscriber.pid());
   const auto t0 = Clock::now();
   BaselineResult r;
   r.window = publisher.window();
   r.publish_seconds = publisher.publish_all(topic, payloads, o.timeout);
-  wait_until([&] { return counter.done.load(); }, o.timeout, name + ": the subscriber");
-  r.seconds = seconds_since(t0, counter.done_at);
+  std::size_t at = std::string::npos;
+  wait_until(
+      [&] {
+        const std::string log = subscriber.log();
+        at = log.find("done ");
+        return at != std::string::npos && log.find('\n', at) != std::string::npos;
+      },
+      o.timeout, name + ": the subscriber");
   r.broker_cpu = cpu_seconds(broker.pid()) - broker_cpu0;
   r.bench_cpu = cpu_seconds(getpid()) - bench_cpu0;
+  r.subscriber_cpu = cpu_seconds(subscriber.pid()) - subscriber_cpu0;
+  const Clock::time_point done_at{
+      std::chrono::nanoseconds(std::stoll(subscriber.log().substr(at + 5)))};
+  r.seconds = seconds_since(t0, done_at);
   disconnect(pub);
-  disconnect(sub);
   return r;
 }
 
@@ -925,14 +950,16 @@ int ingest_phase(const Options& o) {
         "window %d)\n",
         total, s.ack_seconds, total, store_rate, s.applied_seconds, s.publish_seconds, s.window);
     std::printf(
-        "baseline: %.0f msgs in %.2f s until a plain subscriber had all: %.0f msgs/s "
+        "baseline: %.0f msgs in %.2f s until a plain subscriber (its own process) had all: "
+        "%.0f msgs/s "
         "(last PUBACK after %.2f s; publisher window %d)\n",
         total, b.seconds, base_rate, b.publish_seconds, b.window);
     std::printf(
         "cpu:      storeedged %.2f s (%.0f us a message), mosquitto %.2f s and the bench (the "
-        "OMS) %.2f s while timed; baseline's mosquitto %.2f s and bench %.2f s\n",
+        "OMS) %.2f s while timed; baseline's mosquitto %.2f s, publisher %.2f s and "
+        "subscriber %.2f s\n",
         s.store_cpu, s.store_cpu * 1e6 / total, s.broker_cpu, s.bench_cpu, b.broker_cpu,
-        b.bench_cpu);
+        b.bench_cpu, b.subscriber_cpu);
     if (s.commits > 0)
       std::printf("commits:  %.0f transactions (fsyncs) while timed, %.0f messages each\n",
                   s.commits, total / s.commits);
@@ -1000,8 +1027,8 @@ int drain_phase(const Options& o) {
         b.window);
     std::printf(
         "cpu:      storeedged %.2f s and mosquitto %.2f s while timed; baseline's "
-        "mosquitto %.2f s\n",
-        s.store_cpu, s.broker_cpu, b.broker_cpu);
+        "mosquitto %.2f s and subscriber %.2f s\n",
+        s.store_cpu, s.broker_cpu, b.broker_cpu, b.subscriber_cpu);
     std::printf("ratio store/baseline: %.2f; excluding the reconnect: %.2f\n",
                 store_rate / base_rate, (n / after_birth) / base_rate);
     const bool ok = s.depth_after == 0;
@@ -1030,6 +1057,15 @@ int drain_phase(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 5 && std::string(argv[1]) == "--subscriber") {
+    install_signal_handlers();
+    try {
+      return subscriber_main(argv[2], argv[3], std::stol(argv[4]));
+    } catch (const std::exception& e) {
+      std::printf("FAILED: %s\n", e.what());
+      return 1;
+    }
+  }
   Options o;
   if (!parse_options(argc, argv, o)) {
     std::fputs(kUsage, stderr);
@@ -1041,6 +1077,7 @@ int main(int argc, char** argv) {
   if (o.storeedgectl.empty())
     o.storeedgectl = (here / ".." / "edge" / "storeedgectl").lexically_normal();
   if (o.mosquitto.empty()) o.mosquitto = find_mosquitto();
+  o.self = fs::canonical("/proc/self/exe", ec).string();
   g_window_cap = o.window;
   for (const auto& exe : {o.storeedged, o.storeedgectl, o.mosquitto}) {
     if (access(exe.c_str(), X_OK) != 0) {
