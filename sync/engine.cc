@@ -17,7 +17,11 @@ namespace storeedge::sync {
 namespace json = boost::json;
 
 namespace {
-constexpr std::size_t kMaxBatch = 2000;   // down messages per transaction
+constexpr std::size_t kMaxBatch = 2000;  // down messages per transaction
+// While a stream keeps coming, the next batch starts once this many wait, or after kFillWait:
+// a few large commits instead of one per hundred messages (docs/sync.md, "The ingest").
+constexpr std::size_t kFillBatch = 1000;
+constexpr auto kFillWait = std::chrono::milliseconds(30);
 constexpr std::size_t kMaxHeld = 10'000;  // messages held behind a gap
 // Down messages received and not yet applied (queued, or in the batch being applied) while the
 // writer is behind or failing: beyond either bound, arriving messages are dropped and asked for
@@ -41,7 +45,8 @@ SyncEngine::SyncEngine(boost::asio::io_context& ioc, store::WriteQueue& writes,
       store_(config.store),
       sync_config_(config.sync),
       ack_timer_(ioc),
-      retry_timer_(ioc) {
+      retry_timer_(ioc),
+      fill_timer_(ioc) {
   const std::string base = "oms/v1/" + config.tenant + "/stores/" + config.store;
   down_topic_ = base + "/down";
   up_topic_ = base + "/up";
@@ -81,6 +86,7 @@ void SyncEngine::stop() {
   stopping_ = true;
   ack_timer_.cancel();
   retry_timer_.cancel();
+  fill_timer_.cancel();
   while (!lookups_.empty())
     finish_lookup(lookups_.begin()->first, make_error("unavailable", "the store is shutting down"));
   // A clean disconnect suppresses the Will, so say "offline" first; the disconnect lets
@@ -127,6 +133,11 @@ void SyncEngine::on_messages(std::vector<std::string> payloads) {
     ++waiting_;
     waiting_bytes_ += payload.size();
     inbound_.push_back(std::move(payload));
+  }
+  if (filling_ && inbound_.size() >= kFillBatch) {
+    fill_timer_.cancel();
+    filling_ = false;
+    applying_ = false;
   }
   if (!applying_) apply_next_batch();
 }
@@ -244,6 +255,20 @@ void SyncEngine::on_batch_done(const std::shared_ptr<DownBatch>& batch) {
       resync_after_drop_ = false;
       dropped_logged_ = dropped_;
     }
+  }
+  // More arrived while the batch committed, but few: let the batch fill for a moment. A message
+  // that finds the writer idle is applied at once; one in a stream waits at most kFillWait.
+  if (!inbound_.empty() && inbound_.size() < kFillBatch && !stopping_) {
+    filling_ = true;
+    applying_ = true;  // on_messages starts the batch once it is full
+    fill_timer_.expires_after(kFillWait);
+    fill_timer_.async_wait([this](boost::system::error_code ec) {
+      if (ec || !filling_) return;
+      filling_ = false;
+      applying_ = false;
+      apply_next_batch();
+    });
+    return;
   }
   apply_next_batch();
 }

@@ -102,7 +102,9 @@ class SyncEngine {
   bool applying_ = false;
   boost::asio::steady_timer retry_timer_;    // a failed batch is tried again
   std::chrono::milliseconds retry_delay_{};  // zero unless the last batch failed
-  bool resync_after_drop_ = false;           // ask for the dropped messages once caught up
+  boost::asio::steady_timer fill_timer_;     // a batch waiting to fill (kFillWait)
+  bool filling_ = false;
+  bool resync_after_drop_ = false;  // ask for the dropped messages once caught up
   std::uint64_t dropped_ = 0, dropped_logged_ = 0;
   std::map<std::int64_t, std::string> held_;  // gap: seq → payload, bounded
   bool resync_on_connect_ = false;            // set by a restore (storeedgectl restore)
