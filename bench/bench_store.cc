@@ -48,7 +48,8 @@ void apply_down_stream(const std::string& state_dir, const std::string& tenant,
       throw Failure("applying messages " + std::to_string(first) + "..: " + r.error().message);
     for (std::size_t i = 0; i < b.outcomes.size(); ++i)
       if (b.outcomes[i].disposition != sync::Disposition::applied)
-        throw Failure("down message " + std::to_string(first + i) + " was not applied" +
+        throw Failure("down message " + std::to_string(first + b.outcome_payload[i]) +
+                      " was not applied" +
                       (b.outcomes[i].refusal ? ": " + b.outcomes[i].refusal->message : ""));
     if (b.outcomes.size() != b.payloads.size())
       throw Failure("a control message in a seeded down stream");

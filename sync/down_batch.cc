@@ -39,6 +39,7 @@ Result<void> record_control(store::Connection& db, const Envelope& m, std::strin
 Result<void> apply_down_batch(store::Connection& db, DownBatch& batch, std::string_view now,
                               std::string_view store, const DownHooks& hooks) {
   batch.outcomes.clear();
+  batch.outcome_payload.clear();
   batch.controls.clear();
   batch.outbox_grew = false;
   auto before = last_seq(db);
@@ -49,7 +50,8 @@ Result<void> apply_down_batch(store::Connection& db, DownBatch& batch, std::stri
   // Each message is parsed into an arena on this thread's stack (a parsed allocation.created
   // takes about 3.4 KiB) instead of a few dozen heap allocations, and dropped with it.
   alignas(std::max_align_t) unsigned char arena[8192];
-  for (const std::string& payload : batch.payloads) {
+  for (std::size_t i = 0; i < batch.payloads.size(); ++i) {
+    const std::string& payload = batch.payloads[i];
     json::monotonic_resource memory(arena, sizeof arena);
     auto m = parse_message(payload, Direction::down, store, &memory);
     if (!m) {
@@ -57,6 +59,7 @@ Result<void> apply_down_batch(store::Connection& db, DownBatch& batch, std::stri
       if (!q) return q.error();
       advanced |= q->advanced;
       batch.outcomes.push_back(*q);
+      batch.outcome_payload.push_back(i);
       continue;
     }
     if (!m->seq) {
@@ -69,6 +72,7 @@ Result<void> apply_down_batch(store::Connection& db, DownBatch& batch, std::stri
     if (!out) return out.error();
     advanced |= out->advanced;
     batch.outcomes.push_back(*out);
+    batch.outcome_payload.push_back(i);
   }
   if (advanced)
     if (auto r = save_down_position(db, *position); !r) return r.error();

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +20,7 @@ struct DownBatch {
   // Filled by apply_down_batch: one outcome per sequenced or invalid payload, in order, and the
   // control messages (ack, nack, replay.request, order.lookup.result) met on the way.
   std::vector<Outcome> outcomes;
+  std::vector<std::size_t> outcome_payload;  // outcomes[i] is of payloads[outcome_payload[i]]
   std::vector<std::pair<std::string, boost::json::object>> controls;
   bool outbox_grew = false;  // an effect wrote up messages (cancellation.applied, ...)
   std::string down_epoch;    // the position after the batch

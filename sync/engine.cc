@@ -23,14 +23,17 @@ constexpr std::size_t kMaxBatch = 2000;  // down messages per transaction
 constexpr std::size_t kFillBatch = 1000;
 constexpr auto kFillWait = std::chrono::milliseconds(30);
 constexpr std::size_t kMaxHeld = 10'000;  // messages held behind a gap
-// Down messages received and not yet applied (queued, or in the batch being applied) while the
-// writer is behind or failing: beyond either bound, arriving messages are dropped and asked for
-// again (resync.request) once the queue has drained, so that a flood or a stalled disk cannot
-// exhaust the memory.
+// Down messages received and not yet applied (queued, in the batch being applied, or held behind
+// a gap) while the writer is behind or failing: beyond either bound, arriving messages are
+// dropped and asked for again (resync.request) once the queue has drained, so that a flood or a
+// stalled disk cannot exhaust the memory.
 constexpr std::size_t kMaxInbound = 100'000;
 constexpr std::size_t kMaxInboundBytes = 64u << 20;
 constexpr auto kFirstRetry = std::chrono::milliseconds(100);  // after a batch failed to commit
 constexpr auto kLastRetry = std::chrono::milliseconds(10'000);
+// A resync.request for the same position goes again after this long without progress (the
+// first may have been lost with the link).
+constexpr auto kResyncRepeat = std::chrono::seconds(5);
 constexpr int kReadAhead = 256;               // outbox rows read per query while publishing
 constexpr std::int64_t kFallbackWindow = 16;  // outbox messages in flight over MQTT 3.1.1
 constexpr std::size_t kMaxLookups = 64;       // order.lookup requests waiting for the OMS
@@ -116,12 +119,18 @@ void SyncEngine::on_connected() {
         },
         [](Result<void>) {});
   }
+  // A gap or a drop still waiting for its replay asks again on the new connection: the request
+  // may have been lost with the old one.
+  resync_from_sent_ = 0;
+  if (!held_.empty() || resync_after_drop_) ask_for_missing();
   publish_outbox();
 }
 
 void SyncEngine::on_messages(std::vector<std::string> payloads) {
   received_ += payloads.size();
   for (std::string& payload : payloads) {
+    // Longer than the contract allows: quarantined as too_large from its first bytes alone.
+    if (payload.size() > kMaxPayloadBytes + 1) payload.resize(kMaxPayloadBytes + 1);
     if (waiting_ >= kMaxInbound || waiting_bytes_ + payload.size() > kMaxInboundBytes) {
       if (dropped_++ == dropped_logged_)
         log::warning(
@@ -167,6 +176,7 @@ void SyncEngine::apply_next_batch() {
 // Nothing of the batch took effect (the store refuses writes: disk full, a failed store): its
 // messages go back to the front of the queue and are tried again later, less often each time.
 void SyncEngine::on_batch_failed(const std::shared_ptr<DownBatch>& batch, const Error& why) {
+  if (stopping_) return;
   if (retry_delay_.count() == 0)
     log::warning("sync: could not apply " + std::to_string(batch->payloads.size()) +
                  " down message(s), trying again: " + why.message);
@@ -192,7 +202,7 @@ void SyncEngine::on_batch_done(const std::shared_ptr<DownBatch>& batch) {
   const bool new_epoch = batch->down_epoch != down_epoch_;
   down_epoch_ = batch->down_epoch;
   applied_ = batch->applied;
-  if (new_epoch) held_.clear();
+  if (new_epoch) forget_held([](std::int64_t) { return true; });
   for (std::size_t i = 0; i < batch->outcomes.size(); ++i) {
     const Outcome& o = batch->outcomes[i];
     switch (o.disposition) {
@@ -211,10 +221,17 @@ void SyncEngine::on_batch_done(const std::shared_ptr<DownBatch>& batch) {
         send_control("nack", std::move(nack));
         break;
       }
-      case Disposition::gap:
+      case Disposition::gap: {
         ++gaps_;
-        if (held_.size() < kMaxHeld) held_.emplace(*o.cited.seq, batch->payloads[i]);
+        // Held in the epoch the batch ended in; a gap of an earlier epoch is of no use.
+        const std::string& payload = batch->payloads[batch->outcome_payload[i]];
+        if (held_.size() < kMaxHeld && o.cited.epoch == batch->down_epoch &&
+            held_.emplace(*o.cited.seq, payload).second) {
+          ++waiting_;
+          waiting_bytes_ += payload.size();
+        }
         break;
+      }
       case Disposition::epoch_refused:
         send_control("resync.request", {{"epoch", *o.cited.epoch}, {"from", 1}});
         break;
@@ -228,19 +245,14 @@ void SyncEngine::on_batch_done(const std::shared_ptr<DownBatch>& batch) {
     }
   }
   // Held messages whose turn has come go back in line, in order; a remaining gap asks the OMS.
-  std::erase_if(held_, [&](const auto& kv) { return kv.first <= applied_; });
+  forget_held([&](std::int64_t seq) { return seq <= applied_; });
   if (!held_.empty()) {
     if (held_.begin()->first == applied_ + 1) {
-      for (auto& [seq, payload] : held_) {
-        ++waiting_;
-        waiting_bytes_ += payload.size();
-        inbound_.push_front(std::move(payload));
-      }
+      for (auto& [seq, payload] : held_) inbound_.push_front(std::move(payload));  // still counted
       std::reverse(inbound_.begin(), inbound_.begin() + static_cast<long>(held_.size()));
       held_.clear();
     } else if (resync_from_sent_ != applied_ + 1) {
-      send_control("resync.request", {{"epoch", down_epoch_}, {"from", applied_ + 1}});
-      resync_from_sent_ = applied_ + 1;
+      ask_for_missing();
     }
   }
   if (batch->outbox_grew) kick();
@@ -249,11 +261,11 @@ void SyncEngine::on_batch_done(const std::shared_ptr<DownBatch>& batch) {
   // ask again for what was dropped while the queue was full.
   if (inbound_.empty()) {
     send_ack(false);
-    if (resync_after_drop_ && !down_epoch_.empty()) {
-      send_control("resync.request", {{"epoch", down_epoch_}, {"from", applied_ + 1}});
-      resync_from_sent_ = applied_ + 1;
-      resync_after_drop_ = false;
-      dropped_logged_ = dropped_;
+    if (resync_after_drop_) {
+      ask_for_missing();
+      // Dropped control messages are not in the down stream: publishing the unacknowledged
+      // facts again makes the OMS answer them again (ack, nack), as after a reconnect.
+      if (auto rows = pending(reader_, 1, 1); rows && !rows->empty()) send_from((*rows)[0].seq);
     }
   }
   // More arrived while the batch committed, but few: let the batch fill for a moment. A message
@@ -324,11 +336,42 @@ void SyncEngine::send_ack(bool force) {
   send_control("ack", {{"epoch", down_epoch_}, {"through", applied_}});
 }
 
+// Asks the OMS to send the down stream again from applied + 1 (contract §3): behind a gap, and
+// after messages were dropped while the queue was full. Only while connected; on_connected
+// asks again for what is still missing.
+void SyncEngine::ask_for_missing() {
+  if (down_epoch_.empty() || !link_->connected()) return;
+  send_control("resync.request", {{"epoch", down_epoch_}, {"from", applied_ + 1}});
+  resync_from_sent_ = applied_ + 1;
+  last_resync_at_ = std::chrono::steady_clock::now();
+  if (resync_after_drop_) {
+    resync_after_drop_ = false;
+    dropped_logged_ = dropped_;
+  }
+}
+
+// Drops the held messages whose seq satisfies `pred`, and their share of the queue's bound.
+void SyncEngine::forget_held(const std::function<bool(std::int64_t)>& pred) {
+  for (auto it = held_.begin(); it != held_.end();) {
+    if (!pred(it->first)) {
+      ++it;
+      continue;
+    }
+    --waiting_;
+    waiting_bytes_ -= it->second.size();
+    it = held_.erase(it);
+  }
+}
+
 void SyncEngine::arm_ack_timer() {
   ack_timer_.expires_after(std::chrono::seconds(1));
   ack_timer_.async_wait([this](boost::system::error_code ec) {
     if (ec) return;
     send_ack(false);
+    // A replay that has not come: ask again (the request, or the replay, may have been lost).
+    if ((!held_.empty() || resync_after_drop_) && inbound_.empty() && !applying_ &&
+        std::chrono::steady_clock::now() - last_resync_at_ >= kResyncRepeat)
+      ask_for_missing();
     resend_if_stalled();
     publish_outbox();
     housekeeping();

@@ -71,6 +71,8 @@ class SyncEngine {
   void apply_next_batch();
   void on_batch_done(const std::shared_ptr<DownBatch>& batch);
   void on_batch_failed(const std::shared_ptr<DownBatch>& batch, const Error& why);
+  void ask_for_missing();
+  void forget_held(const std::function<bool(std::int64_t)>& pred);
   void send_control(const std::string& type, boost::json::object body);
   void send_ack(bool force);
   void publish_outbox();
@@ -98,7 +100,7 @@ class SyncEngine {
   boost::asio::steady_timer ack_timer_;
 
   std::deque<std::string> inbound_;
-  std::size_t waiting_ = 0, waiting_bytes_ = 0;  // inbound_ and the batch being applied
+  std::size_t waiting_ = 0, waiting_bytes_ = 0;  // inbound_, the batch being applied, held_
   bool applying_ = false;
   boost::asio::steady_timer retry_timer_;    // a failed batch is tried again
   std::chrono::milliseconds retry_delay_{};  // zero unless the last batch failed
@@ -112,6 +114,7 @@ class SyncEngine {
   std::int64_t applied_ = 0;
   std::int64_t acked_sent_ = -1;
   std::int64_t resync_from_sent_ = 0;
+  std::chrono::steady_clock::time_point last_resync_at_{};
 
   std::int64_t next_send_ = 1;    // next outbox seq to publish
   std::deque<OutboxRow> ahead_;   // rows read ahead from next_send_ on

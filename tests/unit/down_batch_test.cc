@@ -114,6 +114,8 @@ TEST_F(DownBatchTest, EveryPayloadGetsItsOutcomeInOrderAndControlsSurviveTheBatc
   EXPECT_FALSE(batch.outcomes[2].advanced);
   EXPECT_EQ(batch.outcomes[3].disposition, Disposition::applied);
   EXPECT_EQ(batch.outcomes[4].disposition, Disposition::epoch_refused);
+  // Controls have no outcome: each outcome names its payload.
+  EXPECT_EQ(batch.outcome_payload, (std::vector<std::size_t>{0, 1, 2, 5, 6}));
   EXPECT_EQ(batch.applied, 8);
   EXPECT_EQ(stored().applied, 8);
   EXPECT_EQ(stored().epoch, "oms-e1");
