@@ -202,4 +202,15 @@ std::pair<int, std::string> run_command(const std::vector<std::string>& argv,
   return {WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), output};
 }
 
+std::string find_mosquitto() {
+  if (fs::exists("/usr/sbin/mosquitto")) return "/usr/sbin/mosquitto";
+  if (const char* path = std::getenv("PATH")) {
+    std::stringstream ss(path);
+    std::string d;
+    while (std::getline(ss, d, ':'))
+      if (!d.empty() && fs::exists(d + "/mosquitto")) return d + "/mosquitto";
+  }
+  return "mosquitto";
+}
+
 }  // namespace storeedge::bench

@@ -76,4 +76,7 @@ int free_port();
 // Whether something accepts connections on the loopback port (a server started by a bench).
 bool port_accepts(int port);
 
+// mosquitto's path: /usr/sbin/mosquitto (Debian's), else the first on PATH, else "mosquitto".
+std::string find_mosquitto();
+
 }  // namespace storeedge::bench

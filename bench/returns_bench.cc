@@ -462,17 +462,6 @@ bool parse_options(int argc, char** argv, Options& o) {
          o.orders <= 1'000'000;
 }
 
-std::string find_mosquitto() {
-  if (fs::exists("/usr/sbin/mosquitto")) return "/usr/sbin/mosquitto";
-  if (const char* path = std::getenv("PATH")) {
-    std::stringstream ss(path);
-    std::string d;
-    while (std::getline(ss, d, ':'))
-      if (!d.empty() && fs::exists(d + "/mosquitto")) return d + "/mosquitto";
-  }
-  return "mosquitto";
-}
-
 int run(const Options& o) {
   TempDir dir("returns_bench");
   const std::string state = dir.file("state");

@@ -892,17 +892,6 @@ bool parse_options(int argc, char** argv, Options& o) {
   return o.messages > 0 && o.runs > 0 && o.timeout > 0 && o.window > 0;
 }
 
-std::string find_mosquitto() {
-  if (fs::exists("/usr/sbin/mosquitto")) return "/usr/sbin/mosquitto";
-  if (const char* path = std::getenv("PATH")) {
-    std::stringstream ss(path);
-    std::string d;
-    while (std::getline(ss, d, ':'))
-      if (!d.empty() && fs::exists(d + "/mosquitto")) return d + "/mosquitto";
-  }
-  return "mosquitto";
-}
-
 const char* verdict(bool met) {
   return met ? "MET" : "NOT MET";
 }

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "integration/daemon_fixture.h"
+#include "support/contract_examples.h"
 
 namespace storeedge::testing {
 
@@ -79,12 +80,7 @@ class SyncTest : public DaemonTest {
     return birth;
   }
 
-  static boost::json::object example(const std::string& file) {
-    std::ifstream in(std::string(STOREEDGE_CONTRACT_EXAMPLES) + "/" + file);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return boost::json::parse(ss.str()).as_object();
-  }
+  static boost::json::object example(const std::string& file) { return contract_example(file); }
   void send(boost::json::object m, std::int64_t seq, const std::string& epoch = "oms-e1") {
     m["epoch"] = epoch;
     m["seq"] = seq;

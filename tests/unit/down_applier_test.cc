@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "store/state_dir.h"
+#include "support/contract_examples.h"
 #include "support/fault_vfs.h"
 #include "support/harness.h"
 #include "sync/outbox.h"
@@ -24,11 +25,9 @@ using store::Connection;
 
 constexpr std::string_view kNow = "2026-11-24T10:00:00.000Z";
 
+using storeedge::testing::contract_example;
 json::object example(const std::string& file) {
-  std::ifstream in(std::string(STOREEDGE_CONTRACT_EXAMPLES) + "/" + file);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return json::parse(ss.str()).as_object();
+  return contract_example(file);
 }
 
 class DownApplierTest : public ::testing::Test {

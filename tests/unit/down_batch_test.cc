@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "store/state_dir.h"
+#include "support/contract_examples.h"
 #include "support/harness.h"
 
 namespace storeedge::sync {
@@ -20,11 +21,9 @@ namespace json = boost::json;
 
 constexpr std::string_view kNow = "2026-11-24T10:00:00.000Z";
 
+using storeedge::testing::contract_example;
 json::object example(const std::string& file) {
-  std::ifstream in(std::string(STOREEDGE_CONTRACT_EXAMPLES) + "/" + file);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return json::parse(ss.str()).as_object();
+  return contract_example(file);
 }
 
 std::string with_seq(json::object m, std::int64_t seq, const std::string& epoch = "oms-e1") {

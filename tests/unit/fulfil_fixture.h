@@ -13,6 +13,7 @@
 
 #include "fulfil/picking.h"
 #include "store/state_dir.h"
+#include "support/contract_examples.h"
 #include "support/harness.h"
 #include "sync/contract.h"
 #include "sync/down_applier.h"
@@ -25,10 +26,7 @@ inline constexpr std::string_view kNow = "2026-11-24T10:00:00.000Z";
 inline const Actor kAda{"ada", std::string("hh1")};
 
 inline json::object example(const std::string& file) {
-  std::ifstream in(std::string(STOREEDGE_CONTRACT_EXAMPLES) + "/" + file);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return json::parse(ss.str()).as_object();
+  return storeedge::testing::contract_example(file);
 }
 
 class FulfilTest : public ::testing::Test {

@@ -15,6 +15,7 @@
 #include "pos/refund.h"
 #include "pos/returns.h"
 #include "store/state_dir.h"
+#include "support/contract_examples.h"
 #include "support/harness.h"
 #include "sync/down_applier.h"
 #include "sync/outbox.h"
@@ -26,11 +27,9 @@ namespace json = boost::json;
 
 constexpr std::string_view kNow = "2026-11-24T10:00:00.000Z";
 
+using storeedge::testing::contract_example;
 json::object example(const std::string& file) {
-  std::ifstream in(std::string(STOREEDGE_CONTRACT_EXAMPLES) + "/" + file);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return json::parse(ss.str()).as_object();
+  return contract_example(file);
 }
 
 TEST(PosPolicy, LocalDatesFollowTheStoresTimezone) {
