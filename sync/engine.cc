@@ -18,11 +18,13 @@ namespace json = boost::json;
 
 namespace {
 constexpr std::size_t kMaxBatch = 2000;  // down messages per transaction
-// While a stream keeps coming, the next batch starts once this many wait, or after kFillWait:
+// While a stream keeps coming, the next batch starts once this many wait, or after kFillWait, or
+// when no message came for kFillQuiet:
 // a few large commits instead of one per hundred messages (docs/sync.md, "The ingest").
 constexpr std::size_t kFillBatch = 1000;
 constexpr auto kFillWait = std::chrono::milliseconds(30);
-constexpr std::size_t kMaxHeld = 10'000;  // messages held behind a gap
+constexpr auto kFillQuiet = std::chrono::milliseconds(3);  // the stream paused: start now
+constexpr std::size_t kMaxHeld = 10'000;                   // messages held behind a gap
 // Down messages received and not yet applied (queued, in the batch being applied, or held behind
 // a gap) while the writer is behind or failing: beyond either bound, arriving messages are
 // dropped and asked for again (resync.request) once the queue has drained, so that a flood or a
@@ -147,6 +149,8 @@ void SyncEngine::on_messages(std::vector<std::string> payloads) {
     fill_timer_.cancel();
     filling_ = false;
     applying_ = false;
+  } else if (filling_) {
+    wait_for_fill();  // more came: wait for the next ones, up to the deadline
   }
   if (!applying_) apply_next_batch();
 }
@@ -269,20 +273,27 @@ void SyncEngine::on_batch_done(const std::shared_ptr<DownBatch>& batch) {
     }
   }
   // More arrived while the batch committed, but few: let the batch fill for a moment. A message
-  // that finds the writer idle is applied at once; one in a stream waits at most kFillWait.
+  // that finds the writer idle is applied at once; one in a stream waits at most kFillWait, and
+  // the last of a burst kFillQuiet.
   if (!inbound_.empty() && inbound_.size() < kFillBatch && !stopping_) {
     filling_ = true;
     applying_ = true;  // on_messages starts the batch once it is full
-    fill_timer_.expires_after(kFillWait);
-    fill_timer_.async_wait([this](boost::system::error_code ec) {
-      if (ec || !filling_) return;
-      filling_ = false;
-      applying_ = false;
-      apply_next_batch();
-    });
+    fill_deadline_ = std::chrono::steady_clock::now() + kFillWait;
+    wait_for_fill();
     return;
   }
   apply_next_batch();
+}
+
+// The filling batch starts when kFillQuiet passes without a message, or at its deadline.
+void SyncEngine::wait_for_fill() {
+  fill_timer_.expires_at(std::min(std::chrono::steady_clock::now() + kFillQuiet, fill_deadline_));
+  fill_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec || !filling_) return;
+    filling_ = false;
+    applying_ = false;
+    apply_next_batch();
+  });
 }
 
 void SyncEngine::lookup_order(json::object query, LookupDone done) {

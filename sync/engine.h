@@ -71,6 +71,7 @@ class SyncEngine {
   void apply_next_batch();
   void on_batch_done(const std::shared_ptr<DownBatch>& batch);
   void on_batch_failed(const std::shared_ptr<DownBatch>& batch, const Error& why);
+  void wait_for_fill();
   void ask_for_missing();
   void forget_held(const std::function<bool(std::int64_t)>& pred);
   void send_control(const std::string& type, boost::json::object body);
@@ -106,6 +107,7 @@ class SyncEngine {
   std::chrono::milliseconds retry_delay_{};  // zero unless the last batch failed
   boost::asio::steady_timer fill_timer_;     // a batch waiting to fill (kFillWait)
   bool filling_ = false;
+  std::chrono::steady_clock::time_point fill_deadline_{};
   bool resync_after_drop_ = false;  // ask for the dropped messages once caught up
   std::uint64_t dropped_ = 0, dropped_logged_ = 0;
   std::map<std::int64_t, std::string> held_;  // gap: seq → payload, bounded
