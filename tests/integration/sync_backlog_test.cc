@@ -9,15 +9,6 @@
 namespace storeedge::testing {
 namespace {
 
-// The store's figure `name` from /metrics (-1 when absent).
-double metric(int http_port, const std::string& name) {
-  HttpClient c(http_port);
-  const std::string body = c.get("/metrics").body;
-  const auto at = body.find("\n" + name + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(body.substr(at + name.size() + 2));
-}
-
 // `m`, a catalog.items, with 48 items with 4000-byte descriptions: about 195 KB, under the
 // contract's 256 KiB, so that 400 of them are more than the store keeps waiting.
 boost::json::object big_catalog(boost::json::object m) {
@@ -47,12 +38,12 @@ TEST_F(SyncTest, ABacklogBeyondItsBoundIsDroppedAndAskedForAgain) {
   constexpr std::int64_t kFirst = 8, kLast = 7 + 400;  // 78 MB, the bound is 64 MiB
   const auto catalog = big_catalog(example("down.catalog.items.json"));
   for (std::int64_t seq = kFirst; seq <= kLast; ++seq) send(catalog, seq);
-  for (int i = 0; i < 400 && metric(port_, "storeedge_sync_down_received_total") < kLast; ++i)
+  for (int i = 0; i < 400 && sync_metric(port_, "storeedge_sync_down_received_total") < kLast; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  const double dropped = metric(port_, "storeedge_sync_down_dropped_total");
+  const double dropped = sync_metric(port_, "storeedge_sync_down_dropped_total");
   EXPECT_GT(dropped, 40);
   EXPECT_LT(dropped, 100);
-  EXPECT_EQ(metric(port_, "storeedge_sync_down_applied"), 7);  // nothing applied while locked
+  EXPECT_EQ(sync_metric(port_, "storeedge_sync_down_applied"), 7);  // nothing applied while locked
   // The batch under way fails once SQLite's busy timeout (5 s) has passed, and waits to retry.
   for (int i = 0; i < 400 && daemon_->log().find("could not apply") == std::string::npos; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(25));
@@ -70,11 +61,11 @@ TEST_F(SyncTest, ABacklogBeyondItsBoundIsDroppedAndAskedForAgain) {
   EXPECT_EQ(resync->at("body").at("from"), first_dropped);
   for (std::int64_t seq = first_dropped; seq <= kLast; ++seq) send(catalog, seq);
   ASSERT_TRUE(wait_up("ack", through(kLast)));
-  EXPECT_EQ(metric(port_, "storeedge_sync_down_applied"), kLast);
-  EXPECT_EQ(metric(port_, "storeedge_sync_down_quarantined_total"), 0);
-  EXPECT_EQ(metric(port_, "storeedge_sync_down_gaps_total"), 0);
-  EXPECT_EQ(metric(port_, "storeedge_sync_down_duplicates_total"), 0);     // each applied once
-  EXPECT_EQ(metric(port_, "storeedge_sync_down_dropped_total"), dropped);  // none since
+  EXPECT_EQ(sync_metric(port_, "storeedge_sync_down_applied"), kLast);
+  EXPECT_EQ(sync_metric(port_, "storeedge_sync_down_quarantined_total"), 0);
+  EXPECT_EQ(sync_metric(port_, "storeedge_sync_down_gaps_total"), 0);
+  EXPECT_EQ(sync_metric(port_, "storeedge_sync_down_duplicates_total"), 0);     // each applied once
+  EXPECT_EQ(sync_metric(port_, "storeedge_sync_down_dropped_total"), dropped);  // none since
   EXPECT_NE(daemon_->log().find("dropping down messages"), std::string::npos);
   EXPECT_NE(daemon_->log().find("applying down messages again"), std::string::npos);
 }
@@ -100,7 +91,7 @@ TEST_F(SyncTest, TheMessageHeldBehindAGapIsTheOneThatArrived) {
   ASSERT_TRUE(wait_up("resync.request", [](const auto& b) { return b.at("from") == 8; }));
   send(amend, 8);
   ASSERT_TRUE(wait_up("ack", through(9)));
-  EXPECT_EQ(metric(port_, "storeedge_sync_down_applied"), 9);
+  EXPECT_EQ(sync_metric(port_, "storeedge_sync_down_applied"), 9);
 }
 
 }  // namespace

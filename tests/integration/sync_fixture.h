@@ -6,8 +6,6 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <fstream>
-#include <sstream>
 #include <thread>
 
 #include "integration/daemon_fixture.h"
@@ -123,6 +121,14 @@ class SyncTest : public DaemonTest {
     return wait_for(kUp, [&](const boost::json::object& m) {
       return m.at("type").as_string() == type && body_pred(m.at("body").as_object());
     });
+  }
+  // The store's sync figure `name` from /metrics (-1 when absent).
+  static double sync_metric(int http_port, const std::string& name) {
+    HttpClient c(http_port);
+    const std::string body = c.get("/metrics").body;
+    const auto at = body.find("\n" + name + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(body.substr(at + name.size() + 2));
   }
   static std::function<bool(const boost::json::object&)> through(std::int64_t n) {
     return [n](const boost::json::object& b) { return b.at("through").as_int64() == n; };

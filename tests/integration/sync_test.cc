@@ -111,15 +111,6 @@ TEST_F(SyncTest, BrokerRestartWithoutPersistenceAndTheWill) {
       kStatus, [](const auto& m) { return m.at("state") == "offline"; }, std::chrono::seconds(90)));
 }
 
-// The store's sync figure `name` from /metrics (-1 when absent).
-double sync_metric(int http_port, const std::string& name) {
-  HttpClient c(http_port);
-  const std::string body = c.get("/metrics").body;
-  const auto at = body.find("\n" + name + " ");
-  if (at == std::string::npos) return -1;
-  return std::stod(body.substr(at + name.size() + 2));
-}
-
 // A broker granting a small Receive Maximum (mosquitto's max_inflight_messages is what it sends
 // in CONNACK): the store keeps at most that many publishes in flight, the outbox one less (room
 // for an ack or the status). With more, Paho would hold the rest back until its once-a-second

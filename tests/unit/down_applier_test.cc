@@ -8,14 +8,13 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "store/state_dir.h"
 #include "support/contract_examples.h"
 #include "support/fault_vfs.h"
 #include "support/harness.h"
 #include "sync/outbox.h"
+#include "unit/store_helpers.h"
 
 namespace storeedge::sync {
 namespace {
@@ -34,25 +33,13 @@ class DownApplierTest : public ::testing::Test {
  protected:
   void SetUp() override { open(); }
   void open(const std::string& vfs = "") {
-    db_.reset();
-    Config config;
-    config.store = "S042";
-    auto db = store::open_store(dir_.path(), config, vfs);
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::make_unique<Connection>(std::move(*db));
+    ASSERT_NO_FATAL_FAILURE(storeedge::testing::open_test_store(dir_.path(), db_, vfs));
   }
   // Applies one message in its own transaction, as the sync link does.
   Outcome apply(json::object m, std::string_view epoch, std::int64_t seq) {
-    m["epoch"] = epoch;
-    m["seq"] = seq;
-    const std::string payload = json::serialize(m);
-    auto parsed = parse_message(payload, Direction::down, "S042");
-    EXPECT_TRUE(parsed) << parsed.error().message;
-    EXPECT_TRUE(db_->exec("BEGIN IMMEDIATE"));
-    auto out = apply_down(*db_, *parsed, payload, kNow, hooks_);
+    auto out = storeedge::testing::apply_down_message(*db_, std::move(m), epoch, seq, kNow, hooks_);
     EXPECT_TRUE(out) << out.error().message;
-    EXPECT_TRUE(db_->exec("COMMIT"));
-    return *out;
+    return out ? *out : Outcome{Disposition::gap, out.error(), false, {}};
   }
   DownHooks hooks_;
   std::int64_t count(const std::string& sql) {
@@ -128,16 +115,9 @@ TEST_F(DownApplierTest, AFailedLabelCallsTheDaemonsHookInTheMessagesTransaction)
 
   // A hook that fails (the store, not a refusal) fails the message: it is applied again later.
   fail = true;
-  failed["epoch"] = "oms-e1";
-  failed["seq"] = ++seq;
-  const std::string payload = json::serialize(failed);
-  auto parsed = parse_message(payload, Direction::down, "S042");
-  ASSERT_TRUE(parsed);
-  ASSERT_TRUE(db_->exec("BEGIN IMMEDIATE"));
-  auto out = apply_down(*db_, *parsed, payload, kNow, hooks_);
-  ASSERT_FALSE(out);
+  auto out = storeedge::testing::apply_down_message(*db_, failed, "oms-e1", ++seq, kNow, hooks_);
+  ASSERT_FALSE(out);  // rolled back
   EXPECT_EQ(out.error().code, "io_error");
-  ASSERT_TRUE(db_->exec("ROLLBACK"));
   EXPECT_EQ(load_down_position(*db_)->applied, seq - 1);
   EXPECT_EQ(count("SELECT count(*) FROM quarantine"), 0);
 }

@@ -7,12 +7,11 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "store/state_dir.h"
 #include "support/contract_examples.h"
 #include "support/harness.h"
+#include "unit/store_helpers.h"
 
 namespace storeedge::sync {
 namespace {
@@ -49,11 +48,7 @@ std::vector<std::string> snapshot(std::int64_t allocations = 2) {
 class DownBatchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Config config;
-    config.store = "S042";
-    auto db = store::open_store(dir_.path(), config);
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::make_unique<store::Connection>(std::move(*db));
+    ASSERT_NO_FATAL_FAILURE(storeedge::testing::open_test_store(dir_.path(), db_));
   }
   DownBatch apply(std::vector<std::string> payloads) {
     DownBatch batch;

@@ -8,8 +8,6 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "fulfil/picking.h"
 #include "store/state_dir.h"
@@ -18,6 +16,7 @@
 #include "sync/contract.h"
 #include "sync/down_applier.h"
 #include "sync/outbox.h"
+#include "unit/store_helpers.h"
 
 namespace storeedge::fulfil::test {
 
@@ -32,11 +31,7 @@ inline json::object example(const std::string& file) {
 class FulfilTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Config config;
-    config.store = "S042";
-    auto db = store::open_store(dir_.path(), config, "");
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::make_unique<store::Connection>(std::move(*db));
+    ASSERT_NO_FATAL_FAILURE(storeedge::testing::open_test_store(dir_.path(), db_));
     down("down.snapshot.begin.json");
     down("down.catalog.items.json");
     down("down.allocation.created.json");
@@ -45,15 +40,9 @@ class FulfilTest : public ::testing::Test {
   void down(const std::string& file, json::object patch = {}) {
     auto m = example(file);
     for (auto& [k, v] : patch) m["body"].as_object()[k] = v;
-    m["epoch"] = "oms-e1";
-    m["seq"] = ++down_seq_;
-    const std::string payload = json::serialize(m);
-    auto parsed = sync::parse_message(payload, sync::Direction::down, "S042");
-    ASSERT_TRUE(parsed) << parsed.error().message;
-    ASSERT_TRUE(db_->exec("BEGIN IMMEDIATE"));
-    auto out = sync::apply_down(*db_, *parsed, payload, kNow);
+    auto out =
+        storeedge::testing::apply_down_message(*db_, std::move(m), "oms-e1", ++down_seq_, kNow);
     ASSERT_TRUE(out) << out.error().message;
-    ASSERT_TRUE(db_->exec("COMMIT"));
   }
   // Runs `fn` in a transaction that commits only when it succeeds, as the API does.
   template <class F>

@@ -6,7 +6,6 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include <fstream>
 #include <sstream>
 
 #include "ctl/returns_command.h"
@@ -19,6 +18,7 @@
 #include "support/harness.h"
 #include "sync/down_applier.h"
 #include "sync/outbox.h"
+#include "unit/store_helpers.h"
 
 namespace storeedge::pos {
 namespace {
@@ -89,26 +89,15 @@ TEST(PosRefund, SuccessiveReturnsContinueWhereTheEarlierStopped) {
 class PosReturnsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Config config;
-    config.store = "S042";
-    auto db = store::open_store(dir_.path(), config, "");
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::make_unique<store::Connection>(std::move(*db));
+    ASSERT_NO_FATAL_FAILURE(storeedge::testing::open_test_store(dir_.path(), db_));
     apply(example("down.snapshot.begin.json"));
     apply(example("down.store.config.json"));
     apply(example("down.catalog.items.json"));
     apply(example("down.returnable_orders.json"));
   }
   void apply(json::object m) {
-    m["epoch"] = "oms-e1";
-    m["seq"] = ++seq_;
-    const std::string payload = json::serialize(m);
-    auto parsed = sync::parse_message(payload, sync::Direction::down, "S042");
-    ASSERT_TRUE(parsed) << parsed.error().message;
-    ASSERT_TRUE(db_->exec("BEGIN IMMEDIATE"));
-    auto out = sync::apply_down(*db_, *parsed, payload, kNow);
+    auto out = storeedge::testing::apply_down_message(*db_, std::move(m), "oms-e1", ++seq_, kNow);
     ASSERT_TRUE(out) << out.error().message;
-    ASSERT_TRUE(db_->exec("COMMIT"));
   }
   // The example order again, with line 1's returned_qty as the OMS now reports it.
   void oms_reports_returned(std::int64_t returned) {

@@ -9,6 +9,7 @@
 #include "store/state_dir.h"
 #include "support/harness.h"
 #include "support/return_rows.h"
+#include "unit/store_helpers.h"
 
 namespace storeedge::daemon {
 namespace {
@@ -23,11 +24,7 @@ const std::vector<std::string> kDc = {"Central DC Returns", "Industrieweg 12", "
 class ReturnDocumentsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Config config;
-    config.store = "S042";
-    auto db = store::open_store(dir_.path(), config);
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::make_unique<store::Connection>(std::move(*db));
+    ASSERT_NO_FATAL_FAILURE(storeedge::testing::open_test_store(dir_.path(), db_));
     auto inserted = db_->exec(kSampleReturnSql);
     ASSERT_TRUE(inserted) << inserted.error().message;
   }

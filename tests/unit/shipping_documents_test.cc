@@ -11,6 +11,7 @@
 #include "printer/sscc.h"
 #include "store/state_dir.h"
 #include "support/harness.h"
+#include "unit/store_helpers.h"
 
 namespace storeedge::daemon {
 namespace {
@@ -40,11 +41,7 @@ const std::vector<std::string> kFrom = {"Store 042", "Markt 1", "3011 Rotterdam"
 class ShippingDocumentsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Config config;
-    config.store = "S042";
-    auto db = store::open_store(dir_.path(), config);
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::make_unique<store::Connection>(std::move(*db));
+    ASSERT_NO_FATAL_FAILURE(storeedge::testing::open_test_store(dir_.path(), db_));
     ASSERT_TRUE(db_->exec(kRows));
     shipping_.gs1_company_prefix = "0614141";
     shipping_.ship_from = kFrom;

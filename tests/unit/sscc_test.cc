@@ -9,6 +9,7 @@
 #include "scanner/gs1.h"
 #include "store/state_dir.h"
 #include "support/harness.h"
+#include "unit/store_helpers.h"
 
 namespace storeedge::printer {
 namespace {
@@ -67,14 +68,7 @@ TEST(Sscc, PrefixesOfSevenToTenDigitsLeaveRoomForTheSerial) {
 class SsccStoreTest : public ::testing::Test {
  protected:
   void SetUp() override { open(); }
-  void open() {
-    db_.reset();
-    Config config;
-    config.store = "S042";
-    auto db = store::open_store(dir_.path(), config);
-    ASSERT_TRUE(db) << db.error().message;
-    db_ = std::make_unique<store::Connection>(std::move(*db));
-  }
+  void open() { ASSERT_NO_FATAL_FAILURE(storeedge::testing::open_test_store(dir_.path(), db_)); }
   void exec(const std::string& sql) {
     auto r = db_->exec(sql);
     ASSERT_TRUE(r) << r.error().message;
